@@ -1,0 +1,1 @@
+"""The article texts and curated fact files, shipped as package data."""

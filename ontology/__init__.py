@@ -1,0 +1,1 @@
+"""The OWL ontology and SHACL shapes (Turtle), shipped as package data."""

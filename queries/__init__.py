@@ -1,0 +1,1 @@
+"""The SPARQL query catalog (one .rq file per query), shipped as package data."""
