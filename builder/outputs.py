@@ -1,0 +1,138 @@
+"""Stage 4: write the graph in RDF formats, sorted (byte-identical runs) and atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from . import resources
+from .graph import Triple
+from .vocab import ONTOLOGY_IRI, PREFIXES
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+}
+QUAD_FORMATS = {"trig", "nq"}
+OUTPUT_NAMES = {
+    "ttl": "luohu-kg.ttl",
+    "data-ttl": "luohu-kg-data.ttl",
+    "jsonld": "luohu-kg.jsonld",
+    "nt": "luohu-kg.nt",
+    "trig": "luohu-kg.trig",
+}
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def to_ox(term: Node) -> OxTerm:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def _key(triple: ox.Triple) -> tuple[str, str, str]:
+    # rdf:type sorts first so that Turtle reads `<x> a lk:Class ; ...`
+    predicate = str(triple.predicate)
+    return (str(triple.subject), "" if predicate == _RDF_TYPE else predicate, str(triple.object))
+
+
+def sorted_triples(triples: Iterable[Triple]) -> list[ox.Triple]:
+    """Distinct triples as pyoxigraph triples, in one fixed order."""
+    distinct = {ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples}  # type: ignore[arg-type]
+    return sorted(distinct, key=_key)
+
+
+def ontology_triples() -> list[ox.Triple]:
+    """The shipped ontology's triples, sorted."""
+    parsed = ox.parse(resources.ontology_text().encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    return sorted({q.triple for q in parsed}, key=_key)
+
+
+@dataclass(frozen=True)
+class GraphParts:
+    """The ontology and each article's data, ready to serialise."""
+
+    ontology: list[ox.Triple]
+    articles: dict[str, tuple[str, list[ox.Triple]]]  # article id -> (graph IRI, triples)
+
+    def data(self) -> list[ox.Triple]:
+        """All articles' triples, without the ontology."""
+        merged = {t for _iri, triples in self.articles.values() for t in triples}
+        return sorted(merged, key=_key)
+
+    def everything(self) -> list[ox.Triple]:
+        """Ontology and data in one sorted list."""
+        return sorted(set(self.ontology) | set(self.data()), key=_key)
+
+    def quads(self) -> list[ox.Quad]:
+        """Ontology in its own named graph, each article's data in another."""
+        quads = [ox.Quad(*t, ox.NamedNode(ONTOLOGY_IRI)) for t in self.ontology]  # type: ignore[misc]
+        for graph_iri, triples in self.articles.values():
+            named = ox.NamedNode(graph_iri)
+            quads.extend(ox.Quad(*t, named) for t in triples)  # type: ignore[misc]
+        return sorted(quads, key=lambda q: (str(q.graph_name), *_key(q.triple)))
+
+
+def serialize(parts: GraphParts, fmt: str, with_ontology: bool = True) -> bytes:
+    """One serialisation of the graph as bytes; `fmt` is a key of FORMATS."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt in QUAD_FORMATS:
+        quads = parts.quads()
+        if not with_ontology:
+            quads = [q for q in quads if str(q.graph_name.value) != ONTOLOGY_IRI]
+        return ox.serialize(quads, format=FORMATS[fmt], prefixes=PREFIXES)
+    triples = parts.everything() if with_ontology else parts.data()
+    return ox.serialize(triples, format=FORMATS[fmt], prefixes=PREFIXES)
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_all(parts: GraphParts, out_dir: Path) -> list[Path]:
+    """Every output file; all are serialised before the first one is replaced."""
+    contents = {
+        OUTPUT_NAMES["ttl"]: serialize(parts, "ttl"),
+        OUTPUT_NAMES["data-ttl"]: serialize(parts, "ttl", with_ontology=False),
+        OUTPUT_NAMES["jsonld"]: serialize(parts, "jsonld"),
+        OUTPUT_NAMES["nt"]: serialize(parts, "nt"),
+        OUTPUT_NAMES["trig"]: serialize(parts, "trig"),
+    }
+    written = []
+    for name, content in contents.items():
+        write_atomic(out_dir / name, content)
+        written.append(out_dir / name)
+    return written

@@ -1,0 +1,130 @@
+"""Parsing the article's quantity texts (1268.19亿元, 10.3%, 超过80家) into values and units."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+UNIT = "http://qudt.org/vocab/unit/"
+CURRENCY = "http://qudt.org/vocab/currency/"
+
+# zh unit word -> (QUDT unit IRI, English name)
+MEASURE_UNITS: dict[str, tuple[str, str]] = {
+    "元": (CURRENCY + "CNY", "yuan"),
+    "%": (UNIT + "PERCENT", "percent"),
+    "公顷": (UNIT + "HA", "hectare"),
+    "平方米": (UNIT + "M2", "square metre"),
+    "个月": (UNIT + "MO", "month"),
+    "年": (UNIT + "YR", "year"),
+}
+# count words: the thing counted is kept as lk:countWord, the unit is unit:NUM
+COUNT_WORDS: dict[str, str] = {
+    "个": "units",
+    "家": "institutions",
+    "所": "schools",
+    "套": "housing units",
+    "项": "items",
+    "条": "records",
+    "次": "times",
+    "人次": "person-times",
+    "人": "persons",
+    "班": "classes",
+    "大领域": "domains",
+}
+COUNT_UNIT = UNIT + "NUM"
+FRACTION_UNIT = UNIT + "UNITLESS"
+
+MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+PREFIX_QUALIFIERS = {"约": "About", "近": "Nearly", "逾": "MoreThan", "超过": "MoreThan", "超": "MoreThan"}
+SUFFIX_QUALIFIERS = {"以上": "AtLeast", "余": "MoreThan"}
+
+_UNIT_WORDS = sorted([*MEASURE_UNITS, *COUNT_WORDS], key=len, reverse=True)
+_PATTERN = re.compile(
+    r"^(?P<pre>约|近|逾|超过|超)?"
+    r"(?P<num>\d+(?:\.\d+)?(?:/\d+)?)"
+    r"(?P<yu>余)?"
+    r"(?P<mult>万|亿)?"
+    r"(?P<unit>" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r")?"
+    r"(?P<post>以上|余)?$"
+)
+_NUMBER_ONLY = re.compile(r"^(?P<pre>约|近|逾|超过|超)?(?P<num>\d+(?:\.\d+)?)(?P<rest>.*)$")
+
+
+class QuantityError(ValueError):
+    """A quantity text that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A parsed quantity: normalised value in the unit, and the text it came from."""
+
+    text: str
+    value: Decimal
+    unit: str
+    count_word: str | None
+    qualifier: str | None
+
+
+def decimal_text(value: Decimal) -> str:
+    """Canonical xsd:decimal lexical form: no exponent, no trailing zeros."""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    text = format(value.normalize(), "f")
+    return text
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Parse `[qualifier] number [余] [万|亿] unit [以上|余]`; raise QuantityError otherwise."""
+    raw = text.strip()
+    match = _PATTERN.match(raw)
+    if match is None or match["unit"] is None and "/" not in match["num"]:
+        loose = _NUMBER_ONLY.match(raw)
+        if loose is not None and loose["rest"]:
+            raise QuantityError(f"unknown unit {loose['rest']!r} in {text!r}")
+        raise QuantityError(f"cannot read quantity {text!r}")
+    number_text = match["num"]
+    if "/" in number_text:
+        numerator, denominator = number_text.split("/")
+        if int(denominator) == 0:
+            raise QuantityError(f"division by zero in {text!r}")
+        value = (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.000001"))
+    else:
+        value = Decimal(number_text)
+    if match["mult"]:
+        value *= MULTIPLIERS[match["mult"]]
+    unit_word = match["unit"]
+    count_word: str | None = None
+    if unit_word is None:
+        unit = FRACTION_UNIT
+    elif unit_word in MEASURE_UNITS:
+        unit = MEASURE_UNITS[unit_word][0]
+    else:
+        unit, count_word = COUNT_UNIT, unit_word
+    qualifier = PREFIX_QUALIFIERS.get(match["pre"] or "")
+    if match["yu"] or match["post"]:
+        qualifier = SUFFIX_QUALIFIERS[match["post"] or "余"]
+    return Quantity(raw, value, unit, count_word, qualifier)
+
+
+def parse_percent(text: str) -> Quantity:
+    """A growth rate or share, which must be a percentage."""
+    quantity = parse_quantity(text)
+    if quantity.unit != MEASURE_UNITS["%"][0]:
+        raise QuantityError(f"{text!r} is not a percentage")
+    return quantity
+
+
+_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_RANK = re.compile(r"^(?P<scope>全市|全省|全国|各区)?第(?P<n>\d+|[一二三四五六七八九十])(?:名)?$")
+RANK_SCOPES = {"全市": "City", "全省": "Province", "全国": "Country"}
+
+
+def parse_rank(text: str) -> tuple[int, str | None]:
+    """`全市第二` -> (2, "City"): the rank and the class of the place it ranks in."""
+    match = _RANK.match(text.strip())
+    if match is None:
+        raise QuantityError(f"cannot read rank {text!r} (expected e.g. 全市第一)")
+    n = match["n"]
+    rank = int(n) if n.isdigit() else _ORDINALS[n]
+    return rank, RANK_SCOPES.get(match["scope"] or "")

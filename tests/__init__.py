@@ -1,0 +1,1 @@
+"""luohu-kg test suite."""

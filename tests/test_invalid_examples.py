@@ -1,0 +1,50 @@
+"""Each folder of examples/invalid overlays the valid example and must fail as stated.
+
+The failure is one located line `FILE:LINE: FACT-ID: message` on stderr, exit code 2, and an
+output folder left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+
+from .conftest import EXAMPLES, MINI
+
+CASES = sorted(p.name for p in (EXAMPLES / "invalid").iterdir() if p.is_dir())
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}  # fmt: skip
+
+
+def test_there_are_cases() -> None:
+    assert len(CASES) >= 10
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_invalid_example_fails_as_stated(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    shutil.copytree(EXAMPLES / "invalid" / case, data, dirs_exist_ok=True)
+    (data / "expected.txt").unlink()
+    expected = (EXAMPLES / "invalid" / case / "expected.txt").read_text("utf-8").strip()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "luohu-kg.ttl").write_text("previous build\n", encoding="utf-8")
+    before = _snapshot(out)
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(main, ["build", "--data", "data", "--out", "out"])
+
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr.splitlines(), result.stderr
+    assert _snapshot(out) == before
