@@ -113,7 +113,9 @@ def article_coverage(corpus: Corpus, article: Article) -> CoverageReport:
             holders = tuple(sorted({fid for fid, s in labels if name in s or s in name}))
             line, column = _position(text, start)
             reason = None if holders else skip_for(start, end, match.group())
-            mentions.append(Mention("name", match.group(), start, end, line, column, holders, reason))
+            mentions.append(
+                Mention("name", match.group(), start, end, line, column, holders, reason)
+            )
     mentions.sort(key=lambda m: (m.start, m.kind))
     return CoverageReport(article.id, article.text_file, mentions)
 

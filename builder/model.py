@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .dates import DateError, DateValue, Period, parse_date, parse_period
 from .errors import InputError, Problem
@@ -227,7 +226,9 @@ class _Checker:
                     self.problem(*where, f"number {number} in {text!r} is not in the evidence")
 
 
-def _unknown_fields(checker: _Checker, raw: Mapping, allowed: set[str], file: str, fid: str) -> None:
+def _unknown_fields(
+    checker: _Checker, raw: Mapping, allowed: set[str], file: str, fid: str
+) -> None:
     for key in sorted(set(raw) - allowed):
         checker.problem(file, raw.line_of(key), fid, f"unknown field `{key}`")
 
@@ -379,9 +380,9 @@ def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping)
                 fact.dates[key] = parse_date(raw[key])
             except DateError as err:
                 checker.problem(file, raw.line_of(key), fid, str(err))
-    if "start" in fact.dates and "end" in fact.dates:
-        if fact.dates["end"].last < fact.dates["start"].first:
-            checker.problem(file, raw.line_of("end"), fid, "bad date: `end` is before `start`")
+    dates = fact.dates
+    if "start" in dates and "end" in dates and dates["end"].last < dates["start"].first:
+        checker.problem(file, raw.line_of("end"), fid, "bad date: `end` is before `start`")
     for key in ("phase", "status", "honour"):
         value = checker.text(raw, key, file, fid, required=False)
         if value is not None:
@@ -408,7 +409,9 @@ def _check_article(checker: _Checker, raw: RawArticle) -> Article | None:
             checker.problem(file, meta.line_of("published"), aid, str(err))
     year_text = values["reference_year"]
     if year_text is not None and not year_text.isdigit():
-        checker.problem(file, meta.line_of("reference_year"), aid, "`reference_year` must be a year")
+        checker.problem(
+            file, meta.line_of("reference_year"), aid, "`reference_year` must be a year"
+        )
         year_text = None
     required = ("title_zh", "title_en", "publisher", "author", "date_assumption", "rights")
     if published is None or year_text is None or any(values[k] is None for k in required):
@@ -463,7 +466,9 @@ def _check_references(checker: _Checker, corpus: Corpus) -> None:
         for rel in fact.relations:
             expect(fact, rel.obj, rel.line, f"{rel.prop} object", None)
             if (rel.prop, rel.obj) in seen:
-                checker.problem(fact.file, rel.line, fact.id, f"relation {rel.prop} {rel.obj} twice")
+                checker.problem(
+                    fact.file, rel.line, fact.id, f"relation {rel.prop} {rel.obj} twice"
+                )
             seen.add((rel.prop, rel.obj))
         if fact.observation is not None:
             obs = fact.observation
@@ -478,11 +483,15 @@ def _check_references(checker: _Checker, corpus: Corpus) -> None:
             for ref in fact.quote.about:
                 expect(fact, ref, fact.line, "about", None)
     for article in corpus.articles:
-        for key, ref in (("publisher", article.publisher), ("author", article.author),
-                         ("compiled_by", article.compiled_by)):  # fmt: skip
-            if ref is not None and ref not in facts:
+        refs: tuple[tuple[str, str | None], ...] = (
+            ("publisher", article.publisher), ("author", article.author),
+            ("compiled_by", article.compiled_by))  # fmt: skip
+        for key, target_id in refs:
+            if target_id is not None and target_id not in facts:
                 line = article.meta_lines.get(key, 1)
-                checker.problem(article.meta_file, line, article.id, f"{key} `{ref}` is not defined")
+                checker.problem(
+                    article.meta_file, line, article.id, f"{key} `{target_id}` is not defined"
+                )
 
 
 def _resolve_rank_scopes(checker: _Checker, corpus: Corpus) -> None:

@@ -89,10 +89,11 @@ class GraphParts:
 
     def quads(self) -> list[ox.Quad]:
         """Ontology in its own named graph, each article's data in another."""
-        quads = [ox.Quad(*t, ox.NamedNode(ONTOLOGY_IRI)) for t in self.ontology]  # type: ignore[misc]
+        ontology = ox.NamedNode(ONTOLOGY_IRI)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ontology) for t in self.ontology]
         for graph_iri, triples in self.articles.values():
             named = ox.NamedNode(graph_iri)
-            quads.extend(ox.Quad(*t, named) for t in triples)  # type: ignore[misc]
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object, named) for t in triples)
         return sorted(quads, key=lambda q: (str(q.graph_name), *_key(q.triple)))
 
 
@@ -103,10 +104,15 @@ def serialize(parts: GraphParts, fmt: str, with_ontology: bool = True) -> bytes:
     if fmt in QUAD_FORMATS:
         quads = parts.quads()
         if not with_ontology:
-            quads = [q for q in quads if str(q.graph_name.value) != ONTOLOGY_IRI]
-        return ox.serialize(quads, format=FORMATS[fmt], prefixes=PREFIXES)
+            quads = [q for q in quads if q.graph_name != ox.NamedNode(ONTOLOGY_IRI)]
+        return as_bytes(ox.serialize(quads, format=FORMATS[fmt], prefixes=PREFIXES))
     triples = parts.everything() if with_ontology else parts.data()
-    return ox.serialize(triples, format=FORMATS[fmt], prefixes=PREFIXES)
+    return as_bytes(ox.serialize(triples, format=FORMATS[fmt], prefixes=PREFIXES))
+
+
+def as_bytes(content: bytes | None) -> bytes:
+    assert content is not None  # serialize() returns bytes when given no output
+    return content
 
 
 def write_atomic(path: Path, content: bytes) -> None:

@@ -36,7 +36,13 @@ COUNT_UNIT = UNIT + "NUM"
 FRACTION_UNIT = UNIT + "UNITLESS"
 
 MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
-PREFIX_QUALIFIERS = {"约": "About", "近": "Nearly", "逾": "MoreThan", "超过": "MoreThan", "超": "MoreThan"}
+PREFIX_QUALIFIERS = {
+    "约": "About",
+    "近": "Nearly",
+    "逾": "MoreThan",
+    "超过": "MoreThan",
+    "超": "MoreThan",
+}
 SUFFIX_QUALIFIERS = {"以上": "AtLeast", "余": "MoreThan"}
 
 _UNIT_WORDS = sorted([*MEASURE_UNITS, *COUNT_WORDS], key=len, reverse=True)
@@ -115,7 +121,18 @@ def parse_percent(text: str) -> Quantity:
     return quantity
 
 
-_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_ORDINALS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 _RANK = re.compile(r"^(?P<scope>全市|全省|全国|各区)?第(?P<n>\d+|[一二三四五六七八九十])(?:名)?$")
 RANK_SCOPES = {"全市": "City", "全省": "Province", "全国": "Country"}
 

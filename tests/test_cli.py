@@ -38,10 +38,13 @@ def test_validate_conforms(runner: CliRunner, mini: Path) -> None:
 
 def test_export_formats_parse(runner: CliRunner, mini: Path, tmp_path: Path) -> None:
     sizes = {}
-    for fmt, ox_format in (("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES),
-                           ("jsonld", ox.RdfFormat.JSON_LD), ("trig", ox.RdfFormat.TRIG)):  # fmt: skip
+    formats = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+               "jsonld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG}  # fmt: skip
+    for fmt, ox_format in formats.items():
         target = tmp_path / f"g.{fmt}"
-        result = runner.invoke(main, ["export", "--data", str(mini), "--format", fmt, "-o", str(target)])
+        result = runner.invoke(
+            main, ["export", "--data", str(mini), "--format", fmt, "-o", str(target)]
+        )
         assert result.exit_code == 0, result.output
         sizes[fmt] = len(list(ox.parse(target.read_bytes(), format=ox_format)))
     assert len(set(sizes.values())) == 1
@@ -53,13 +56,14 @@ def test_export_to_stdout_data_only(runner: CliRunner, mini: Path) -> None:
     assert result.exit_code == 0
     graph = Graph().parse(data=result.stdout, format="turtle")
     assert "罗育德" in {str(o) for o in graph.objects()}
-    assert not list(graph.subjects(None, None, unique=True)) == []
 
 
 def test_stats_counts_classes(runner: CliRunner, mini: Path) -> None:
     result = runner.invoke(main, ["stats", "--data", str(mini)])
     assert result.exit_code == 0
-    lines = {line.split()[0]: line.split()[-1] for line in result.output.splitlines() if line.strip()}
+    lines = {
+        line.split()[0]: line.split()[-1] for line in result.output.splitlines() if line.strip()
+    }
     assert lines["lk:Person"] == "2"
     assert lines["lk:Observation"] == "1"
 

@@ -15,7 +15,11 @@ def test_precision_sets_the_datatype() -> None:
 
 def test_half_years_and_ranges() -> None:
     h1 = parse_period("2021-H1")
-    assert (h1.start, h1.end, h1.label_zh) == (dt.date(2021, 1, 1), dt.date(2021, 6, 30), "2021年上半年")
+    assert (h1.start, h1.end, h1.label_zh) == (
+        dt.date(2021, 1, 1),
+        dt.date(2021, 6, 30),
+        "2021年上半年",
+    )
     span = parse_period("2015--2020")
     assert (span.start, span.end) == (dt.date(2015, 1, 1), dt.date(2020, 12, 31))
 

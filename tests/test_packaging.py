@@ -15,7 +15,7 @@ from .conftest import ROOT
 
 def test_wheel_holds_package_data(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
         check=True, capture_output=True,
     )  # fmt: skip
     [wheel] = tmp_path.glob("luohu_kg-*.whl")

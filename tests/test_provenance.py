@@ -14,7 +14,9 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
-OBSERVATION_EVIDENCE = PREFIXES + """
+OBSERVATION_EVIDENCE = (
+    PREFIXES
+    + """
 SELECT ?entity ?value ?unit ?growth ?exact ?start ?end WHERE {
   ?obs lk:valueText ?text ; lk:value ?value ; lk:unit ?unit ; lk:observedEntity ?subject ;
        prov:wasDerivedFrom ?ev .
@@ -25,6 +27,7 @@ SELECT ?entity ?value ?unit ?growth ?exact ?start ?end WHERE {
   ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
 }
 """
+)
 
 
 def _observation(built: Built, text: str) -> list[dict[str, object]]:
@@ -50,7 +53,7 @@ def test_luohu_gdp_h1_2021(article_built: Built, article_text: str) -> None:
 
 def test_dongmen_project_investment_and_duration(article_built: Built, article_text: str) -> None:
     graph = article_built.graph()
-    texts = {str(o) for o in graph.objects(None, None) if "5.4亿元" in str(o) or "29个月" == str(o)}
+    texts = {str(o) for o in graph.objects(None, None) if "5.4亿元" in str(o) or str(o) == "29个月"}
     money = [t for t in texts if t.endswith("5.4亿元") and len(t) <= 6]
     assert money, texts
     [investment] = _observation(article_built, money[0])
@@ -63,7 +66,9 @@ def test_dongmen_project_investment_and_duration(article_built: Built, article_t
 
 
 def test_luo_yude_is_luohu_party_secretary(article_built: Built, article_text: str) -> None:
-    query = PREFIXES + """
+    query = (
+        PREFIXES
+        + """
     SELECT ?post ?org ?exact ?start ?end WHERE {
       ?person rdfs:label ?name .
       ?p org:heldBy ?person ; rdfs:label ?post ; org:postIn ?o .
@@ -75,6 +80,7 @@ def test_luo_yude_is_luohu_party_secretary(article_built: Built, article_text: s
       ?q oa:exact ?exact . ?sel oa:start ?start ; oa:end ?end .
     }
     """
+    )
     rows = list(
         article_built.graph().query(query, initBindings={"name": Literal("罗育德", lang="zh")})
     )

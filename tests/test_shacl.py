@@ -15,7 +15,9 @@ def test_article_graph_conforms(article_built: Built) -> None:
 
 def test_missing_english_label_violates(mini: Path) -> None:
     graph = build([str(mini)]).graph(with_ontology=True)
-    person = next(s for s, o in graph.subject_objects(RDFS.label) if o == Literal("罗育德", lang="zh"))
+    person = next(
+        s for s, o in graph.subject_objects(RDFS.label) if o == Literal("罗育德", lang="zh")
+    )
     graph.remove((person, RDFS.label, Literal("Luo Yude", lang="en")))
     result = check_shapes(graph)
     assert not result.conforms

@@ -1,0 +1,59 @@
+"""Options and error handling shared by every command module of the CLI.
+
+Kept apart from `cli.py` so that command modules (e.g. `cli_graph.py`) can use them while
+`cli.py` imports those modules to attach their commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from .errors import EXIT_INPUT, InputError
+from .graph import BaseIRIError
+from .resources import default_data_dir
+from .vocab import DEFAULT_BASE
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def data_inputs(data: tuple[str, ...]) -> list[str]:
+    """The `--data` values, or the default data folder when none is given."""
+    return list(data) if data else [str(default_data_dir())]
+
+
+def data_options(func: F) -> F:
+    """`--data` (repeatable: folder or glob) and `--base` for every command reading facts."""
+    func = click.option(
+        "--data",
+        "data",
+        multiple=True,
+        metavar="PATH",
+        help="Data folder, article folder or glob (repeatable). Default: ./data.",
+    )(func)
+    func = click.option(
+        "--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the minted data IRIs."
+    )(func)
+    return func
+
+
+def reports_input_errors(func: F) -> F:
+    """Turn bad input into its located messages on stderr and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as err:
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(EXIT_INPUT)
+        except BaseIRIError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(EXIT_INPUT)
+
+    return wrapper  # type: ignore[return-value]
