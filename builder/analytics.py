@@ -22,11 +22,32 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from .outputs import write_atomic
-from .vocab import LK, PREFIXES, SCHEMA, SKOS, local_name, ontology_graph
+from .vocab import DCTERMS, LK, PREFIXES, PROV, QB, SCHEMA, SKOS, local_name, ontology_graph
 
 HIDDEN_LINKS = frozenset({SCHEMA.mentions, LK.sourceArticle})
 NOT_ENTITY_CLASSES = frozenset({LK.Evidence})
 LANGS = ("zh", "en")
+
+
+# labels of the standard terms the data uses that the ontology does not label itself
+STANDARD_LABELS: dict[str, tuple[str, str]] = {
+    str(RDF.type): ("类型", "type"),
+    str(RDFS.label): ("名称", "label"),
+    str(RDFS.comment): ("说明", "comment"),
+    str(SKOS.prefLabel): ("首选名称", "preferred label"),
+    str(SKOS.altLabel): ("别名", "alternative label"),
+    str(SKOS.inScheme): ("所属体系", "in scheme"),
+    str(QB.dataSet): ("数据集", "data set"),
+    str(SCHEMA.about): ("涉及", "about"),
+    str(SCHEMA.author): ("作者", "author"),
+    str(SCHEMA.publisher): ("发布媒体", "publisher"),
+    str(SCHEMA.datePublished): ("发布日期", "date published"),
+    str(SCHEMA.headline): ("标题", "headline"),
+    str(SCHEMA.inLanguage): ("语言", "language"),
+    str(SCHEMA.text): ("文本", "text"),
+    str(DCTERMS.rights): ("版权", "rights"),
+    str(PROV.wasDerivedFrom): ("来源证据", "derived from"),
+}
 
 
 class EntityLookupError(ValueError):
@@ -85,9 +106,9 @@ class Terms:
     def found_labels(self, iri: str) -> tuple[str, str] | None:
         """(zh, en) labels from the data or the ontology, or None when it has none."""
         if iri not in self._cache:
-            self._cache[iri] = _labels(self.graph, URIRef(iri)) or _labels(
-                self.ontology, URIRef(iri)
-            )
+            node = URIRef(iri)
+            found = _labels(self.graph, node) or _labels(self.ontology, node)
+            self._cache[iri] = found or STANDARD_LABELS.get(iri)
         return self._cache[iri]
 
     def labels(self, iri: str) -> tuple[str, str]:
@@ -111,10 +132,10 @@ class Terms:
             seen: set[str] = set()
             todo = list(direct[cls])
             while todo:
-                sup = todo.pop()
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.extend(direct.get(sup, ()))
+                parent = todo.pop()
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.extend(direct.get(parent, set()))
             closed[cls] = seen
         return closed
 
@@ -203,7 +224,7 @@ class EntityGraph:
         return cls(graph, terms, entities, links_of(graph, entities))
 
     @cached_property
-    def nx(self) -> nx.MultiDiGraph:
+    def digraph(self) -> nx.MultiDiGraph:
         """Nodes are entity IRIs, edges keyed by property IRI (insertion order is sorted)."""
         g = nx.MultiDiGraph()
         for iri in self.entities:
@@ -227,7 +248,7 @@ class EntityGraph:
 
     def degree(self, iri: str) -> int:
         """Number of links in and out."""
-        return int(self.nx.degree(iri))
+        return int(self.digraph.degree(iri))
 
     def ranked(self) -> list[str]:
         """Entity IRIs, most central first (PageRank, then degree, then IRI)."""
@@ -310,7 +331,7 @@ class Report:
 
 def analyze(eg: EntityGraph, top: int = 10) -> Report:
     """Top-k central entities, connected components and the degree distribution."""
-    g = eg.nx
+    g = eg.digraph
     score = eg.pagerank
     best = [(i, score[i], eg.degree(i)) for i in eg.ranked()[: max(top, 0)]]
     components = sorted((len(c) for c in nx.weakly_connected_components(g)), reverse=True)
@@ -362,8 +383,8 @@ def shortest_path(eg: EntityGraph, start: str, end: str) -> list[Step]:
         ) from err
     steps = []
     for u, v in zip(nodes, nodes[1:], strict=False):
-        out = sorted(eg.nx.get_edge_data(u, v, default={}))
-        back = sorted(eg.nx.get_edge_data(v, u, default={}))
+        out = sorted(eg.digraph.get_edge_data(u, v, default={}))
+        back = sorted(eg.digraph.get_edge_data(v, u, default={}))
         steps.append(Step(u, v, tuple(out), True) if out else Step(u, v, tuple(back), False))
     return steps
 
@@ -412,10 +433,16 @@ def graphml_graph(eg: EntityGraph) -> nx.MultiDiGraph:
     return g
 
 
-def write_graphml(graph: Graph, path: Path) -> Path:
-    """Write the entity graph of `graph` as GraphML (for Gephi), atomically; same in, same out."""
-    g = graphml_graph(EntityGraph.from_rdf(graph))
+def graphml_bytes(graph: Graph) -> bytes:
+    """The entity graph of `graph` as GraphML (UTF-8); same input, same bytes."""
     buffer = io.BytesIO()
-    nx.write_graphml_xml(g, buffer, encoding="utf-8", prettyprint=True)
-    write_atomic(path, buffer.getvalue())
+    nx.write_graphml_xml(
+        graphml_graph(EntityGraph.from_rdf(graph)), buffer, encoding="utf-8", prettyprint=True
+    )
+    return buffer.getvalue()
+
+
+def write_graphml(graph: Graph, path: Path) -> Path:
+    """Write the entity graph of `graph` as GraphML (for Gephi) to `path`, atomically."""
+    write_atomic(path, graphml_bytes(graph))
     return path

@@ -1,134 +1,149 @@
 """The `luohu-kg` command line: each command parses its arguments and calls plain functions.
 
-Exit codes: 0 success; 1 the graph has violations (validate) or coverage is incomplete
-(coverage); 2 usage error or bad input (the message names file, line and fact).
+Commands live in `cli_build.py` (fact files → graph), `cli_graph.py` (HTML view, analytics)
+and here (`query`); modules are imported only when their command runs, so that
+`luohu-kg query` starts without loading rdflib.
+
+Exit codes: 0 success; 1 violations found (validate), coverage incomplete (coverage) or no
+path (path); 2 usage error or bad input (the message names file, line and fact).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .coverage import corpus_coverage, format_report
-from .errors import EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS, InputError
-from .graph import BaseIRIError
-from .outputs import FORMATS, serialize, write_atomic
-from .pipeline import build, build_to, check
-from .resources import default_data_dir
-from .shacl import check_shapes
-from .stats import format_stats
-from .vocab import DEFAULT_BASE
+from .errors import EXIT_INPUT
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
-
-def _inputs(data: tuple[str, ...]) -> list[str]:
-    return list(data) if data else [str(default_data_dir())]
-
-
-def data_options(func: F) -> F:
-    """`--data` (repeatable: folder or glob) and `--base` for every command reading facts."""
-    func = click.option(
-        "--data",
-        "data",
-        multiple=True,
-        metavar="PATH",
-        help="Data folder, article folder or glob (repeatable). Default: ./data.",
-    )(func)
-    func = click.option(
-        "--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the minted data IRIs."
-    )(func)
-    return func
+LAZY_COMMANDS = {
+    "build": "cli_build",
+    "validate": "cli_build",
+    "export": "cli_build",
+    "coverage": "cli_build",
+    "stats": "cli_build",
+    "viz": "cli_graph",
+    "analyze": "cli_graph",
+    "path": "cli_graph",
+    "export-graphml": "cli_graph",
+}
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+BUILT_GRAPH = Path("out") / "luohu-kg.ttl"
 
 
-def reports_input_errors(func: F) -> F:
-    """Turn bad input into its located messages on stderr and exit code 2."""
+class LazyGroup(click.Group):
+    """A group whose commands are imported from their module on first use."""
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except InputError as err:
-            for problem in err.problems:
-                click.echo(str(problem), err=True)
-            sys.exit(EXIT_INPUT)
-        except BaseIRIError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(EXIT_INPUT)
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
 
-    return wrapper  # type: ignore[return-value]
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module = importlib.import_module(f"{__package__}.{LAZY_COMMANDS[cmd_name]}")
+            for command in module.COMMANDS:
+                if command.name == cmd_name:
+                    return command  # type: ignore[no-any-return]
+        return super().get_command(ctx, cmd_name)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="luohu-kg")
 def main() -> None:
     """Build, check and use the Luohu knowledge graph."""
 
 
-@main.command("build")
-@data_options
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path())
-@reports_input_errors
-def build_command(data: tuple[str, ...], base: str, out_dir: str) -> None:
-    """Check the fact files and write every output into OUT."""
-    written = build_to(_inputs(data), Path(out_dir), base)
-    for path in written:
-        click.echo(f"wrote {path}")
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.UsageError(f"--param needs KEY=VALUE, not {pair!r}")
+        values[key.strip().lstrip("?")] = value
+    return values
 
 
-@main.command("validate")
-@data_options
-@reports_input_errors
-def validate_command(data: tuple[str, ...], base: str) -> None:
-    """Check the facts, then validate the graph with the SHACL shapes."""
-    built = build(_inputs(data), base)
-    graph = built.graph(with_ontology=True)
-    result = check_shapes(graph)
-    if not result.conforms:
-        click.echo(result.report)
-        sys.exit(EXIT_VIOLATIONS)
-    click.echo(f"conforms: {len(built.corpus.facts)} facts, {len(graph)} triples checked")
-    sys.exit(EXIT_OK)
-
-
-@main.command("export")
-@data_options
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="ttl")
-@click.option("-o", "--output", type=click.Path(), help="File to write (default: stdout).")
-@click.option("--no-ontology", is_flag=True, help="Data only, without the ontology.")
-@reports_input_errors
-def export_command(
-    data: tuple[str, ...], base: str, fmt: str, output: str | None, no_ontology: bool
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("--sparql", metavar="TEXT", help="Run this query text instead of a named one.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind ?KEY.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table")
+@click.option("--infer", type=click.Choice(["none", "rdfs", "owlrl"]), default="none")
+@click.option(
+    "--data",
+    metavar="PATH",
+    help="RDF file, or a data folder to build in memory. Default: out/luohu-kg.ttl if built.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write results here.")
+@click.option("--list", "list_queries", is_flag=True, help="List the catalog and exit.")
+def query_command(
+    name: str | None,
+    sparql: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    infer: str,
+    data: str | None,
+    output: str | None,
+    list_queries: bool,
 ) -> None:
-    """Serialise the graph (ontology and data) in one RDF format."""
-    content = serialize(build(_inputs(data), base).parts(), fmt, with_ontology=not no_ontology)
+    """Run a catalog query NAME, a FILE.rq, or --sparql TEXT against the graph."""
+    from .query import CatalogQuery, QueryError, bind, catalog, execute, find_query, render
+
+    if list_queries:
+        entries = catalog()
+        width = max(len(n) for n in entries)
+        for entry in entries.values():
+            click.echo(f"{entry.name:<{width}}  {entry.title}")
+        return
+    if (name is None) == (sparql is None):
+        raise click.UsageError("give a query NAME (or FILE.rq) or --sparql TEXT")
+    try:
+        query = (
+            CatalogQuery("sparql", sparql, "ad hoc query", "", "", ())
+            if sparql is not None
+            else find_query(str(name))
+        )
+        store = _open_store(data, infer)
+        result = execute(store, query.text, bind(store, query, _parse_params(params)))
+        content = render(result, fmt)
+    except QueryError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_INPUT)
     if output is None:
         sys.stdout.buffer.write(content)
     else:
+        from .outputs import write_atomic
+
         write_atomic(Path(output), content)
-        click.echo(f"wrote {output}", err=True)
 
 
-@main.command("coverage")
-@data_options
-@click.option("-v", "--verbose", is_flag=True, help="List covered mentions too.")
-@reports_input_errors
-def coverage_command(data: tuple[str, ...], base: str, verbose: bool) -> None:
-    """Every number and name of the article text, and whether a fact captures it."""
-    text, complete = format_report(corpus_coverage(check(_inputs(data))), verbose)
-    click.echo(text)
-    sys.exit(EXIT_OK if complete else EXIT_VIOLATIONS)
+def _open_store(data: str | None, infer: str) -> ox.Store:
+    """The store to query: a built RDF file, or a data folder built in memory."""
+    from .query import load_store, store_from_triples
 
+    path = Path(data) if data is not None else BUILT_GRAPH
+    if path.is_file():
+        store = load_store(path)
+    else:
+        from .cli_options import data_inputs
+        from .errors import InputError
+        from .pipeline import build
 
-@main.command("stats")
-@data_options
-@reports_input_errors
-def stats_command(data: tuple[str, ...], base: str) -> None:
-    """Counts of the data graph by class and property."""
-    click.echo(format_stats(build(_inputs(data), base).graph()))
+        inputs = [data] if data is not None else data_inputs(())
+        try:
+            store = store_from_triples(build(inputs).parts().everything())
+        except InputError as err:
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(EXIT_INPUT)
+    if infer != "none":
+        from .inference import with_inference
+
+        store = with_inference(store, infer)
+    return store

@@ -13,10 +13,9 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import EXIT_INPUT, InputError
-from .graph import BaseIRIError
+from .errors import EXIT_INPUT, BaseIRIError, InputError
+from .prefixes import DEFAULT_BASE
 from .resources import default_data_dir
-from .vocab import DEFAULT_BASE
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -22,6 +22,10 @@ class Problem:
         return f"{self.file}:{self.line}: {self.fact_id}: {self.message}"
 
 
+class BaseIRIError(ValueError):
+    """A base IRI the graph cannot be minted under (exit code 2)."""
+
+
 class InputError(Exception):
     """The input cannot be built; carries every problem found (exit code 2)."""
 

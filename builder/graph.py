@@ -9,16 +9,13 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .dates import DateValue, Period
+from .errors import BaseIRIError
 from .model import Article, Corpus, Evidence, Fact
 from .quantities import decimal_text
 from .vocab import DCTERMS, LK, OA, PROV, QB, SCHEMA, SKOS, TIME, Vocabulary
 
 Triple = tuple[URIRef, URIRef, Node]
 QUALIFIERS = {"About", "Nearly", "MoreThan", "AtLeast"}
-
-
-class BaseIRIError(ValueError):
-    """A base IRI the graph cannot be minted under."""
 
 
 def check_base(base: str) -> str:

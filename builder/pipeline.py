@@ -10,7 +10,7 @@ from rdflib import Graph
 from .graph import Triple, article_triples, graph_iri
 from .load import load_corpus
 from .model import Corpus, check_corpus
-from .outputs import GraphParts, ontology_triples, sorted_triples, write_all
+from .outputs import GraphParts, ontology_triples, sorted_triples, write_all, write_atomic
 from .vocab import DEFAULT_BASE, PREFIXES, ontology_graph, shipped_vocabulary
 
 
@@ -56,6 +56,15 @@ def build(inputs: list[str], base: str = DEFAULT_BASE) -> Built:
     return built
 
 
+HTML_NAME = "graph.html"
+
+
 def build_to(inputs: list[str], out_dir: Path, base: str = DEFAULT_BASE) -> list[Path]:
     """Build and write every output file into `out_dir`; nothing is written on bad input."""
-    return write_all(build(inputs, base).parts(), out_dir)
+    from .viz import graph_html  # the page needs jinja2 and networkx: load them only here
+
+    built = build(inputs, base)
+    page, _view = graph_html(built.graph())
+    written = write_all(built.parts(), out_dir)
+    write_atomic(out_dir / HTML_NAME, page)
+    return [*written, out_dir / HTML_NAME]

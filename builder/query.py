@@ -17,8 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import resources
-from .outputs import as_bytes
-from .vocab import DEFAULT_BASE, PREFIXES
+from .prefixes import DEFAULT_BASE, PREFIXES
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>[a-z]+):\s*(?P<value>.*)$")
 PARAM = re.compile(
@@ -216,7 +215,12 @@ def execute(
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run a query; a syntax error becomes a QueryError naming line and column."""
     try:
-        return store.query(text, substitutions=dict(substitutions), use_default_graph_as_union=True)
+        return store.query(
+            text,
+            substitutions=dict(substitutions),
+            use_default_graph_as_union=True,
+            prefixes={**PREFIXES, "lkd": DEFAULT_BASE},
+        )
     except SyntaxError as err:
         raise QueryError(f"SPARQL syntax {err}") from err
 
@@ -245,17 +249,24 @@ def _pad(text: str, width: int) -> str:
 
 
 def format_table(variables: list[str], rows: list[list[str]]) -> str:
-    """An aligned text table (CJK-aware)."""
+    """An aligned text table (CJK-aware): columns separated by `|`, header ruled with `-+-`."""
     widths = [display_width(v) for v in variables]
     for row in rows:
         widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
-    line = "+".join("-" * (w + 2) for w in widths)
-    out = [" | ".join(_pad(v, w) for v, w in zip(variables, widths, strict=True)).rstrip(), line]
-    out += [
-        " | ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(variables), "-+-".join("-" * w for w in widths)]
+    out += [line(row) for row in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def as_bytes(content: bytes | None) -> bytes:
+    """pyoxigraph's serialisers return bytes when given no output file."""
+    assert content is not None
+    return content
 
 
 def short_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
@@ -292,3 +303,24 @@ def select_rows(
         {v: short_value(solution[v]) for v in variables if solution[v] is not None}
         for solution in result
     ]
+
+
+def violation_queries() -> dict[str, CatalogQuery]:
+    """The data-quality checks: catalog queries named `*-violation`, which must return no rows."""
+    return {name: q for name, q in catalog().items() if name.endswith("-violation")}
+
+
+def violations(store: ox.Store) -> dict[str, list[dict[str, str]]]:
+    """Rows returned by each violation query (only the ones that found something)."""
+    found = {name: select_rows(store, q) for name, q in violation_queries().items()}
+    return {name: rows for name, rows in found.items() if rows}
+
+
+def format_violations(found: dict[str, list[dict[str, str]]], limit: int = 20) -> str:
+    """A readable report of violation rows."""
+    lines = []
+    for name, rows in found.items():
+        lines.append(f"{name}: {len(rows)} row{'s' if len(rows) != 1 else ''}")
+        for row in rows[:limit]:
+            lines.append("  " + "  ".join(f"{k}={v}" for k, v in row.items()))
+    return "\n".join(lines)

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from pyvis.edge import Edge as PyvisEdge
@@ -230,7 +231,7 @@ def _evidence(rdf: Graph, node: URIRef) -> list[dict[str, Any]]:
                     "exact": str(exact),
                     "prefix": str(rdf.value(selector, OA.prefix) or ""),
                     "suffix": str(rdf.value(selector, OA.suffix) or ""),
-                    "line": int(line) if line is not None else None,
+                    "line": int(str(line)) if line is not None else None,
                 }
             )
     return found
@@ -252,6 +253,7 @@ class PageData:
             if local_name(cls) not in CLASS_STYLES:
                 unknown += 1
         self.statements = self._statement_evidence()
+        self._evidence: dict[str, list[dict[str, Any]]] = {}
         keep = set(view.shown)
         self.links = [lk for lk in self.eg.links if lk.source in keep and lk.target in keep]
         self.incoming: dict[str, list[Link]] = {}
@@ -267,6 +269,12 @@ class PageData:
             if isinstance(st, URIRef) and s is not None and p is not None and o is not None:
                 found[(str(s), str(p), str(o))] = _evidence(self.rdf, st)
         return found
+
+    def evidence(self, node: str) -> list[dict[str, Any]]:
+        """The evidence quotes of a fact (cached: links share their fact's evidence)."""
+        if node not in self._evidence:
+            self._evidence[node] = _evidence(self.rdf, URIRef(node))
+        return self._evidence[node]
 
     def term(self, iri: str) -> list[str]:
         """[zh, en, prefixed name] of a property or class."""
@@ -329,7 +337,7 @@ class PageData:
             "key": self.key_values(node),
             "props": props,
             "in": incoming,
-            "ev": _evidence(self.rdf, node),
+            "ev": self.evidence(iri),
             "score": round(self.eg.pagerank[iri], 6),
             "degree": self.eg.degree(iri),
         }
@@ -348,6 +356,10 @@ class PageData:
         shown = self.view.shown
         net = Network(directed=True, height="100%", width="100%", cdn_resources="in_line")
         top = max((self.eg.pagerank[i] for i in shown), default=1.0) or 1.0
+        keep = set(shown)
+        ranks = {iri: n for n, iri in enumerate(i for i in self.eg.ranked() if i in keep)}
+        big_labels = max(3, min(round(0.04 * len(shown)), 12))
+        mid_labels = max(8, min(round(0.15 * len(shown)), 40))
         for iri in shown:
             entity = self.eg.entities[iri]
             colour, shape = self.styles[entity.cls]
@@ -365,8 +377,11 @@ class PageData:
                 },
                 "borderWidth": 3 if iri == self.view.focus else 1.5,
             }
-            if small:
-                options["font"] = {"size": 11, "color": "#4b5563"}
+            # the most central labels are bigger: they stay drawn when zoomed out, the rest
+            # appear when zooming in (vis hides labels under scaling.label.drawThreshold)
+            rank = ranks[iri]
+            font = 11 if small else 26 if rank < big_labels else 21 if rank < mid_labels else 14
+            options["font"] = {"size": font, "color": "#4b5563" if small else "#1f2937"}
             net.add_node(iri, label=en if lang == "en" else zh, shape=shape, **options)
         links = self.links
         pairs: dict[frozenset[str], int] = {}
@@ -387,13 +402,25 @@ class PageData:
         net.options = vis_options(len(shown), len(links))
         return net
 
+    def fit_nodes(self) -> list[str]:
+        """The nodes the first view frames: the biggest component, unless it is a small part.
+
+        Unlinked entities drift far from the rest under physics; framing them all would
+        zoom out until no label is readable (the "fit" button frames everything).
+        """
+        sub = self.eg.undirected.subgraph(self.view.shown)
+        parts = sorted(nx.connected_components(sub), key=lambda c: (-len(c), min(c)))
+        if not parts or len(parts[0]) < 0.6 * len(self.view.shown):
+            return []
+        return sorted(parts[0])
+
     def edge_info(self) -> dict[str, Any]:
         """Property labels and evidence of each shown edge, by edge id."""
         result = {}
         for n, link in enumerate(self.links):
             ev = self.statements.get((link.source, link.prop, link.target))
             if ev is None:  # generated links (observation, quote) share their fact's evidence
-                ev = _evidence(self.rdf, URIRef(link.source))
+                ev = self.evidence(link.source)
             result[f"e{n}"] = {"p": self.term(link.prop), "ev": ev}
         return result
 
@@ -454,6 +481,7 @@ class PageData:
             "nodes": nodes,
             "edges": edges,
             "labels": {i: list(self.display_labels(i)) for i in self.view.shown},
+            "fitNodes": self.fit_nodes(),
             "info": {i: self.info(i) for i in self.view.shown},
             "edgeInfo": self.edge_info(),
             "options": json.loads(options),
@@ -462,9 +490,10 @@ class PageData:
 
 def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
     """vis-network options: barnesHut physics that stabilise fast, then stop (see the page)."""
+    small = n_nodes <= 60
     big = n_nodes > 300
     huge = n_nodes > 1500
-    iterations = 1000 if n_nodes <= 150 else max(60, min(600, 150_000 // n_nodes))
+    iterations = 1000 if n_nodes <= 60 else max(60, min(400, 150_000 // n_nodes))
     return {
         "autoResize": True,
         "layout": {"randomSeed": 20210825, "improvedLayout": n_nodes <= 150},
@@ -473,12 +502,12 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
             "solver": "barnesHut",
             "barnesHut": {
                 "theta": 0.5 if not big else 0.8,
-                "gravitationalConstant": -5000 if not big else -3000,
-                "centralGravity": 0.25 if not big else 0.4,
-                "springLength": 130 if not big else 90,
+                "gravitationalConstant": -5000 if small else -2600,
+                "centralGravity": 0.25 if small else 0.45,
+                "springLength": 130 if small else 80,
                 "springConstant": 0.04,
                 "damping": 0.12 if not big else 0.2,
-                "avoidOverlap": 0.3 if not big else 0,
+                "avoidOverlap": 0.3 if small else 0.1 if not big else 0,
             },
             "maxVelocity": 50,
             "minVelocity": 0.75 if not big else 2,
@@ -488,7 +517,7 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
                 "enabled": True,
                 "iterations": iterations,
                 "updateInterval": 25 if not huge else 10,
-                "fit": True,
+                "fit": False,  # the page frames the main component itself
             },
         },
         "nodes": {
@@ -499,7 +528,7 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
             },
-            "scaling": {"label": {"drawThreshold": 6}},
+            "scaling": {"label": {"drawThreshold": 9, "maxVisible": 40}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -514,6 +543,8 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
                 "strokeColor": "#ffffff",
                 "align": "horizontal",
             },
+            # in bigger graphs edge labels show when zoomed in, or for the selected node
+            "scaling": {"label": {"drawThreshold": 5 if small else 12}},
             "smooth": {"enabled": not big, "type": "continuous", "roundness": 0.3},
         },
         "interaction": {
@@ -569,12 +600,25 @@ def render_html(view: View, lang: str = "zh") -> str:
         lang=lang,
         html_lang="zh-CN" if lang == "zh" else "en",
         heading=data["title"][lang],
-        font_stack=FONT_STACK,
+        font_stack=Markup(FONT_STACK),  # a constant; autoescaping would break the CSS
         data_json=json_for_script(data),
         vis_js=Markup(_bundled("vis-network.min.js")),
         vis_css=Markup(_bundled("vis-network.css")),
         stats=data["stats"],
     )
+
+
+def graph_html(
+    graph: Graph,
+    *,
+    lang: str = "zh",
+    focus: str | None = None,
+    depth: int = 1,
+    max_nodes: int | None = None,
+) -> tuple[bytes, View]:
+    """The page of `graph` as UTF-8 bytes, and what it shows (see `write_graph_html`)."""
+    view = select_view(EntityGraph.from_rdf(graph), focus, depth, max_nodes)
+    return render_html(view, lang).encode("utf-8"), view
 
 
 def write_graph_html(
@@ -592,6 +636,6 @@ def write_graph_html(
     `depth` links of it; `max_nodes` keeps the most central ones. Raises
     `analytics.EntityLookupError` when `focus` names no entity or several.
     """
-    view = select_view(EntityGraph.from_rdf(graph), focus, depth, max_nodes)
-    write_atomic(path, render_html(view, lang).encode("utf-8"))
+    content, view = graph_html(graph, lang=lang, focus=focus, depth=depth, max_nodes=max_nodes)
+    write_atomic(path, content)
     return view

@@ -8,39 +8,21 @@ from functools import cache
 from rdflib import OWL, RDF, Graph, Namespace, URIRef
 
 from . import resources
+from .prefixes import DEFAULT_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
-LK = Namespace("https://w3id.org/luohu-kg/ontology#")
-ONTOLOGY_IRI = "https://w3id.org/luohu-kg/ontology"
-DEFAULT_BASE = "https://w3id.org/luohu-kg/id/"
+__all__ = ["DEFAULT_BASE", "ONTOLOGY_IRI", "PREFIXES"]
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-QB = Namespace("http://purl.org/linked-data/cube#")
-TIME = Namespace("http://www.w3.org/2006/time#")
-SCHEMA = Namespace("https://schema.org/")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-UNIT = Namespace("http://qudt.org/vocab/unit/")
-CUR = Namespace("http://qudt.org/vocab/currency/")
-
-PREFIXES: dict[str, str] = {
-    "lk": str(LK),
-    "org": str(ORG),
-    "prov": str(PROV),
-    "oa": str(OA),
-    "qb": str(QB),
-    "time": str(TIME),
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "unit": str(UNIT),
-    "cur": str(CUR),
-    "rdf": str(RDF),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": str(OWL),
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+LK = Namespace(ONTOLOGY_NS)
+ORG = Namespace(PREFIXES["org"])
+PROV = Namespace(PREFIXES["prov"])
+OA = Namespace(PREFIXES["oa"])
+QB = Namespace(PREFIXES["qb"])
+TIME = Namespace(PREFIXES["time"])
+SCHEMA = Namespace(PREFIXES["schema"])
+SKOS = Namespace(PREFIXES["skos"])
+DCTERMS = Namespace(PREFIXES["dcterms"])
+UNIT = Namespace(PREFIXES["unit"])
+CUR = Namespace(PREFIXES["cur"])
 
 # classes written by the builder itself, not by a fact's `type:` in the YAML
 GENERATED_CLASSES = frozenset({"NewsArticle", "Evidence", "Observation", "Quote"})

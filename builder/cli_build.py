@@ -1,0 +1,96 @@
+"""Commands that read the fact files: build, validate, export, coverage, stats."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .analytics import graphml_bytes
+from .cli_options import data_inputs, data_options, reports_input_errors
+from .coverage import corpus_coverage, format_report
+from .errors import EXIT_OK, EXIT_VIOLATIONS
+from .outputs import FORMATS, serialize, write_atomic
+from .pipeline import build, build_to, check
+from .query import format_violations, store_from_triples, violations
+from .shacl import check_shapes
+from .stats import format_stats
+
+EXPORT_FORMATS = sorted([*FORMATS, "graphml"])
+
+
+@click.command("build")
+@data_options
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path())
+@reports_input_errors
+def build_command(data: tuple[str, ...], base: str, out_dir: str) -> None:
+    """Check the fact files and write every output (RDF files, graph.html) into OUT."""
+    for path in build_to(data_inputs(data), Path(out_dir), base):
+        click.echo(f"wrote {path}")
+
+
+@click.command("validate")
+@data_options
+@reports_input_errors
+def validate_command(data: tuple[str, ...], base: str) -> None:
+    """Check the facts, validate with the SHACL shapes, and run the *-violation queries."""
+    built = build(data_inputs(data), base)
+    graph = built.graph(with_ontology=True)
+    result = check_shapes(graph)
+    found = violations(store_from_triples(built.parts().everything()))
+    if not result.conforms:
+        click.echo(result.report)
+    if found:
+        click.echo(format_violations(found))
+    if not result.conforms or found:
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(
+        f"conforms: {len(built.corpus.facts)} facts, {len(graph)} triples checked "
+        "(SHACL and violation queries)"
+    )
+    sys.exit(EXIT_OK)
+
+
+@click.command("export")
+@data_options
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl")
+@click.option("-o", "--output", type=click.Path(), help="File to write (default: stdout).")
+@click.option("--no-ontology", is_flag=True, help="Data only, without the ontology.")
+@reports_input_errors
+def export_command(
+    data: tuple[str, ...], base: str, fmt: str, output: str | None, no_ontology: bool
+) -> None:
+    """Serialise the graph (ontology and data) in one format; graphml is the entity graph."""
+    built = build(data_inputs(data), base)
+    if fmt == "graphml":
+        content = graphml_bytes(built.graph())
+    else:
+        content = serialize(built.parts(), fmt, with_ontology=not no_ontology)
+    if output is None:
+        sys.stdout.buffer.write(content)
+    else:
+        write_atomic(Path(output), content)
+        click.echo(f"wrote {output}", err=True)
+
+
+@click.command("coverage")
+@data_options
+@click.option("-v", "--verbose", is_flag=True, help="List covered mentions too.")
+@reports_input_errors
+def coverage_command(data: tuple[str, ...], base: str, verbose: bool) -> None:
+    """Every number and name of the article text, and whether a fact captures it."""
+    text, complete = format_report(corpus_coverage(check(data_inputs(data))), verbose)
+    click.echo(text)
+    sys.exit(EXIT_OK if complete else EXIT_VIOLATIONS)
+
+
+@click.command("stats")
+@data_options
+@reports_input_errors
+def stats_command(data: tuple[str, ...], base: str) -> None:
+    """Counts of the data graph by class and property."""
+    click.echo(format_stats(build(data_inputs(data), base).graph()))
+
+
+COMMANDS = (build_command, validate_command, export_command, coverage_command, stats_command)

@@ -1,0 +1,296 @@
+"""The graph view's HTML (no browser): self-contained, safe, deterministic, faithful."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from builder.analytics import EntityGraph, EntityLookupError
+from builder.cli_graph import viz_command
+from builder.pipeline import build
+from builder.viz import graph_html, json_for_script, select_view, vis_options, write_graph_html
+from builder.vocab import DEFAULT_BASE, LK, OA, SCHEMA
+from tests.conftest import MINI
+
+LKD = DEFAULT_BASE
+ENTITY_QUERY = """
+SELECT DISTINCT ?s WHERE {
+  ?s a ?c .
+  FILTER(STRSTARTS(STR(?c), "https://w3id.org/luohu-kg/ontology#"))
+  FILTER(?c != <https://w3id.org/luohu-kg/ontology#Evidence>)
+}"""
+
+P_IMG = '<img src=x onerror="window.__xss=1;alert(1)">'
+P_SCRIPT = "</script><script>window.__xss=2;alert(2)</script>"
+P_QUOTES = '"\'><svg onload="window.__xss=3">'
+P_HREF = '<a href="javascript:window.__xss=4">链接</a>'
+PAYLOADS = (P_IMG, P_SCRIPT, P_QUOTES, P_HREF)
+
+
+def entity_count(graph: Graph) -> int:
+    """Entities counted with SPARQL, independently of builder.analytics."""
+    return len(list(graph.query(ENTITY_QUERY)))
+
+
+def mini_graph() -> Graph:
+    """The small valid example's data graph."""
+    return build([str(MINI)]).graph()
+
+
+def xss_graph() -> Graph:
+    """The mini graph with script-like text in labels, quotes, values and the headline."""
+    g = mini_graph()
+    person = URIRef(LKD + "luo-yude")
+    article = URIRef(LKD + "article/mini")
+    observation = URIRef(LKD + "luohu-gdp-2021-h1")
+    g.remove((person, RDFS.label, None))
+    g.add((person, RDFS.label, Literal("罗育德" + P_IMG, lang="zh")))
+    g.add((person, RDFS.label, Literal("Luo Yude" + P_QUOTES, lang="en")))
+    for p in (RDFS.label, SCHEMA.headline):
+        g.remove((article, p, None))
+        g.add((article, p, Literal("罗湖样例" + P_IMG + P_SCRIPT, lang="zh")))
+        g.add((article, p, Literal("A Luohu sample" + P_HREF, lang="en")))
+    g.remove((observation, LK.valueText, None))
+    g.add((observation, LK.valueText, Literal("1268.19亿元" + P_SCRIPT)))
+    selector = URIRef(LKD + "evidence/luo-yude/quote")
+    g.remove((selector, OA.exact, None))
+    g.add((selector, OA.exact, Literal("罗湖区委书记罗育德" + P_SCRIPT + P_HREF)))
+    g.add((person, RDFS.comment, Literal(P_HREF + " & " + P_QUOTES, lang="en")))
+    return g
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+
+
+def parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+def page_data(html: str) -> dict[str, Any]:
+    """The JSON block of the page."""
+    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S)
+    assert match
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+@pytest.fixture(scope="module")
+def mini_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("viz") / "graph.html"
+    write_graph_html(mini_graph(), path)
+    return path.read_text(encoding="utf-8")
+
+
+def test_self_contained_and_offline(mini_html: str) -> None:
+    doc = parse(mini_html)
+    urls = [v or "" for _t, attrs in doc.tags for k, v in attrs.items() if k in ("src", "href")]
+    assert not [u for u in urls if re.match(r"\s*(https?:)?//", u, re.I)]
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", mini_html, re.I)
+    assert "<link" not in mini_html.lower()
+    assert "vis-network" in mini_html and "new vis.Network(" in mini_html
+    assert [s.get("src") for s in doc.scripts] == [None, None, None]  # all inline
+    assert "default-src 'none'" in mini_html  # CSP: the page may load nothing
+    for font in ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei"):
+        assert font in mini_html
+    assert "bootstrap" not in mini_html.lower()
+    assert "innerHTML" not in mini_html.split("<script>", 2)[-1]  # not in the page's own script
+
+
+def test_nodes_are_the_entities(mini_html: str) -> None:
+    graph = mini_graph()
+    data = page_data(mini_html)
+    ids = {n["id"] for n in data["nodes"]}
+    assert len(data["nodes"]) == entity_count(graph) == 11
+    expected = {str(row[0]) for row in graph.query(ENTITY_QUERY)}  # type: ignore[index]
+    assert ids == expected
+    assert not [i for i in ids if "/evidence/" in i or "/statement/" in i or "/period/" in i]
+    assert data["stats"] == {"entities": 11, "shown": 11, "links": 10}
+    small = {n["id"]: n["size"] for n in data["nodes"]}
+    assert small[LKD + "luohu-gdp-2021-h1"] < small[LKD + "luohu"]  # observations are smaller
+
+
+def test_legend_lists_every_class(mini_html: str) -> None:
+    data = page_data(mini_html)
+    keys = [c["key"] for c in data["classes"]]
+    assert sorted(keys) == sorted(
+        [
+            "City", "District", "PartyOrganization", "Person", "Post", "Quote", "Indicator",
+            "Observation", "NewsOrganization", "NewsArticle",
+        ]
+    )  # fmt: skip
+    colours = {(c["colour"], c["shape"]) for c in data["classes"]}
+    assert len(colours) == len(keys)
+    person = next(c for c in data["classes"] if c["key"] == "Person")
+    assert (person["zh"], person["en"], person["count"]) == ("人物", "Person", 2)
+
+
+def test_edges_carry_property_labels(mini_html: str) -> None:
+    data = page_data(mini_html)
+    by_label = {e["label"]: e for e in data["edges"]}
+    assert by_label["位于"]["from"] == LKD + "luohu"
+    assert by_label["位于"]["to"] == LKD + "shenzhen"
+    assert by_label["任职者"]["arrows"] == "to"
+    info = data["edgeInfo"][by_label["位于"]["id"]]
+    assert info["p"] == ["位于", "located in", "lk:locatedIn"]
+    assert info["ev"][0]["exact"] == "增速跑赢全市"  # the relation's own evidence
+
+
+def test_tooltip_values_and_details(mini_html: str) -> None:
+    data = page_data(mini_html)
+    obs = data["info"][LKD + "luohu-gdp-2021-h1"]
+    keys = {row["p"][2]: row for row in obs["key"]}
+    assert keys["lk:valueText"]["zh"] == "1268.19亿元"
+    assert keys["lk:value"]["zh"] == "126819000000 cur:CNY"
+    assert keys["lk:value"]["en"] == "126.8 bn CNY"
+    assert keys["lk:growthText"]["zh"] == "10.3%"
+    assert keys["lk:refPeriod"]["zh"] == "2021年上半年"
+    assert data["labels"][LKD + "luohu-gdp-2021-h1"] == ["1268.19亿元", "126.8 bn CNY"]
+    person = data["info"][LKD + "luo-yude"]
+    assert (person["zh"], person["en"]) == ("罗育德", "Luo Yude")
+    assert person["ev"] == [
+        {
+            "exact": "罗湖区委书记罗育德",
+            "prefix": "亿元,增长10.3%,增速跑赢全市。\n\n",
+            "suffix": "表示,“我们有信心。”\n\n信息来源:南方",
+            "line": 5,
+        }
+    ]
+    assert {r["source"] for r in person["in"]} == {
+        LKD + "post-luohu-party-secretary",
+        LKD + "quote-luo-yude",
+    }
+    props = {r["p"][2]: r for r in data["info"][LKD + "luohu"]["props"]}
+    assert props["lk:locatedIn"]["target"] == LKD + "shenzhen"
+    assert "rdf:type" not in props and "prov:wasDerivedFrom" not in props
+
+
+def test_deterministic(tmp_path: Path) -> None:
+    graph = mini_graph()
+    write_graph_html(graph, tmp_path / "a.html")
+    write_graph_html(mini_graph(), tmp_path / "b.html")
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+    assert graph_html(graph)[0] == (tmp_path / "a.html").read_bytes()
+    assert '"randomSeed":' in (tmp_path / "a.html").read_text(encoding="utf-8")
+
+
+def test_json_for_script_escapes() -> None:
+    value = {"a": P_SCRIPT + P_IMG + "&amp;\u2028"}
+    text = str(json_for_script(value))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == value
+
+
+def test_data_text_is_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "xss.html"
+    write_graph_html(xss_graph(), path)
+    html = path.read_text(encoding="utf-8")
+    for payload in PAYLOADS:
+        assert payload not in html
+    assert "<img" not in html and "<svg onload" not in html and 'href="javascript' not in html
+    assert html.lower().count("</script") == len(parse(html).scripts) == 3
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title and "&lt;img src=x onerror=" in title.group(1)
+    assert "&lt;/script&gt;" in html  # the escaped heading
+    data = page_data(html)  # the JSON still holds the exact text
+    assert data["info"][LKD + "luo-yude"]["zh"] == "罗育德" + P_IMG
+    assert data["title"]["zh"].endswith(P_IMG + P_SCRIPT)
+
+
+def test_focus_and_depth() -> None:
+    eg = EntityGraph.from_rdf(mini_graph())
+    view = select_view(eg, focus="罗育德", depth=1)
+    assert view.focus == LKD + "luo-yude"
+    assert set(view.shown) == {
+        LKD + "luo-yude",
+        LKD + "post-luohu-party-secretary",
+        LKD + "quote-luo-yude",
+    }
+    assert len(select_view(eg, focus="Luo Yude", depth=2).shown) == 5
+    assert select_view(eg, focus=LKD + "luo-yude", depth=0).shown == [LKD + "luo-yude"]
+    with pytest.raises(EntityLookupError, match="no entity named"):
+        select_view(eg, focus="不存在")
+
+
+def test_max_nodes_keeps_the_most_central() -> None:
+    eg = EntityGraph.from_rdf(mini_graph())
+    view = select_view(eg, max_nodes=3)
+    assert view.shown == sorted(eg.ranked()[:3])
+    focused = select_view(eg, focus="夏凡", depth=5, max_nodes=2)
+    assert LKD + "xia-fan" in focused.shown and len(focused.shown) == 2
+
+
+def test_large_graphs_are_tuned() -> None:
+    small, large = vis_options(50, 60), vis_options(5000, 10000)
+    assert small["layout"]["improvedLayout"] is True
+    assert large["layout"]["improvedLayout"] is False
+    assert large["physics"]["stabilization"]["iterations"] < 200
+    assert large["edges"]["smooth"]["enabled"] is False
+    assert small["layout"]["randomSeed"] == large["layout"]["randomSeed"]
+
+
+def test_english_labels(tmp_path: Path) -> None:
+    path = tmp_path / "en.html"
+    write_graph_html(mini_graph(), path, lang="en")
+    html = path.read_text(encoding="utf-8")
+    data = page_data(html)
+    assert data["lang"] == "en" and '<html lang="en">' in html
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert labels[LKD + "luo-yude"] == "Luo Yude"
+    assert "located in" in {e["label"] for e in data["edges"]}
+
+
+def test_unlabelled_and_unknown_classes(tmp_path: Path) -> None:
+    g = Graph()
+    a, b = URIRef(LKD + "a"), URIRef(LKD + "b")
+    g.add((a, RDF.type, LK.SomethingNew))
+    g.add((b, RDF.type, LK.Person))
+    g.add((a, LK.locatedIn, b))
+    view = write_graph_html(g, tmp_path / "g.html")
+    data = page_data((tmp_path / "g.html").read_text(encoding="utf-8"))
+    assert len(view.shown) == 2
+    assert {c["key"] for c in data["classes"]} == {"SomethingNew", "Person"}
+    assert data["info"][str(a)]["zh"] == "a"  # the local name when there is no label
+
+
+def test_cli_viz(tmp_path: Path, mini: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "out" / "graph.html"
+    result = runner.invoke(viz_command, ["--data", str(mini), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "11 of 11 entities" in result.output
+    assert len(page_data(out.read_text(encoding="utf-8"))["nodes"]) == 11
+    focus = ["--data", str(mini), "--out", str(out), "--focus", "罗育德", "--depth", "1"]
+    result = runner.invoke(viz_command, [*focus, "--lang", "en", "--max-nodes", "2"])
+    assert result.exit_code == 0, result.output
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert data["focus"] == LKD + "luo-yude" and len(data["nodes"]) == 2
+    assert "neighbourhood of Luo Yude" in data["title"]["en"]
+    result = runner.invoke(viz_command, ["--data", str(mini), "--focus", "nobody"])
+    assert result.exit_code == 2 and "no entity named 'nobody'" in result.output
+    result = runner.invoke(viz_command, ["--data", str(mini), "--depth", "2"])
+    assert result.exit_code == 2 and "--depth needs --focus" in result.output
+
+
+def test_write_is_atomic_and_creates_folders(tmp_path: Path) -> None:
+    target = tmp_path / "deep" / "er" / "graph.html"
+    write_graph_html(mini_graph(), target)
+    assert target.exists()
+    assert [p.name for p in target.parent.iterdir()] == ["graph.html"]
