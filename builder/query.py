@@ -223,6 +223,10 @@ def execute(
         )
     except SyntaxError as err:
         raise QueryError(f"SPARQL syntax {err}") from err
+    except RuntimeError as err:  # e.g. a substituted variable that the SELECT does not project
+        raise QueryError(
+            f"{err} (a parameter must be a variable of the SELECT clause, or use SELECT *)"
+        ) from err
 
 
 def short_name(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:

@@ -1,0 +1,83 @@
+"""The `*-violation.rq` checks return no rows on the built graph, and do catch broken graphs."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from builder.pipeline import Built
+from builder.query import select_rows, store_from_triples, violation_queries, violations
+
+LK = "https://w3id.org/luohu-kg/ontology#"
+OA = "http://www.w3.org/ns/oa#"
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ID = "https://w3id.org/luohu-kg/id/"
+
+
+@pytest.fixture()
+def store(article_built: Built) -> ox.Store:
+    return store_from_triples(article_built.parts().everything())
+
+
+def test_there_are_violation_checks() -> None:
+    assert len(violation_queries()) >= 5
+
+
+@pytest.mark.parametrize("name", sorted(violation_queries()))
+def test_violation_query_finds_nothing_on_the_built_graph(store: ox.Store, name: str) -> None:
+    assert select_rows(store, violation_queries()[name]) == []
+
+
+def _only(store: ox.Store, s: str, p: str) -> ox.Quad:
+    [quad] = list(store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None))
+    return quad
+
+
+def test_missing_english_label_is_found(store: ox.Store) -> None:
+    luohu = ox.NamedNode(ID + "luohu")
+    store.remove(ox.Quad(luohu, RDFS_LABEL, ox.Literal("Luohu District", language="en")))
+    found = violations(store)
+    assert found["label-missing-violation"] == [{"entity": ID + "luohu", "lang": "en"}]
+
+
+def test_shifted_offset_is_found(store: ox.Store) -> None:
+    position = ID + "evidence/luohu/position"
+    quad = _only(store, position, OA + "start")
+    store.remove(quad)
+    shifted = ox.Literal(str(int(quad.object.value) + 1), datatype=ox.NamedNode(XSD + "integer"))
+    store.add(ox.Quad(quad.subject, quad.predicate, shifted))
+    rows = violations(store)["evidence-offset-violation"]
+    assert [r["evidence"] for r in rows] == [ID + "evidence/luohu"]
+
+
+def test_reified_relation_without_its_triple_is_found(store: ox.Store) -> None:
+    post, held_by = ID + "post-luohu-party-secretary", "http://www.w3.org/ns/org#heldBy"
+    store.remove(_only(store, post, held_by))
+    rows = violations(store)["statement-not-asserted-violation"]
+    assert len(rows) == 1 and rows[0]["p"] == held_by
+
+
+def test_untyped_number_is_found(store: ox.Store) -> None:
+    observation = next(store.quads_for_pattern(None, ox.NamedNode(LK + "value"), None))
+    store.remove(observation)
+    store.add(ox.Quad(observation.subject, observation.predicate, ox.Literal("12")))
+    rows = violations(store)["number-datatype-violation"]
+    assert [r["node"] for r in rows] == [observation.subject.value]  # type: ignore[union-attr]
+
+
+def test_observation_without_unit_is_found(store: ox.Store) -> None:
+    unit = next(store.quads_for_pattern(None, ox.NamedNode(LK + "unit"), None))
+    store.remove(unit)
+    rows = violations(store)["observation-incomplete-violation"]
+    assert rows == [{"observation": unit.subject.value, "missing": "unit"}]  # type: ignore[union-attr]
+
+
+def test_dangling_reference_is_found(store: ox.Store) -> None:
+    store.add(
+        ox.Quad(
+            ox.NamedNode(ID + "luohu"), ox.NamedNode(LK + "partOf"), ox.NamedNode(ID + "nowhere")
+        )
+    )
+    rows = violations(store)["dangling-reference-violation"]
+    assert rows == [{"subject": ID + "luohu", "property": LK + "partOf", "target": ID + "nowhere"}]
