@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from .dates import DateValue, Period
 from .errors import BaseIRIError
 from .model import Article, Corpus, Evidence, Fact
 from .quantities import decimal_text
-from .vocab import DCTERMS, LK, OA, PROV, QB, SCHEMA, SKOS, TIME, Vocabulary
+from .terms import DCTERMS, LK, OA, PROV, QB, RDF, RDFS, SCHEMA, SKOS, TIME, XSD, Triple
+from .vocab import Vocabulary
 
-Triple = tuple[URIRef, URIRef, Node]
-QUALIFIERS = {"About", "Nearly", "MoreThan", "AtLeast"}
+URIRef = ox.NamedNode
 
 
 def check_base(base: str) -> str:
@@ -30,20 +29,20 @@ def check_base(base: str) -> str:
     return base
 
 
-def _lit(text: str, lang: str | None = None) -> Literal:
-    return Literal(text, lang=lang)
+def _lit(text: str, lang: str | None = None) -> ox.Literal:
+    return ox.Literal(text, language=lang) if lang else ox.Literal(text)
 
 
-def _typed(text: str, datatype: URIRef) -> Literal:
-    return Literal(text, datatype=datatype)
+def _typed(text: str, datatype: URIRef) -> ox.Literal:
+    return ox.Literal(text, datatype=datatype)
 
 
-def _int(value: int, datatype: URIRef = XSD.integer) -> Literal:
-    return Literal(str(value), datatype=datatype)
+def _int(value: int, datatype: URIRef = XSD.integer) -> ox.Literal:
+    return ox.Literal(str(value), datatype=datatype)
 
 
-def _date(value: DateValue) -> Literal:
-    return Literal(value.text, datatype=URIRef(value.datatype))
+def _date(value: DateValue) -> ox.Literal:
+    return ox.Literal(value.text, datatype=URIRef(value.datatype))
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,13 @@ class Minter:
     """Mints every IRI of the data from ids, under one base."""
 
     base: str
+    _facts: dict[str, URIRef] = field(default_factory=dict, compare=False, repr=False)
 
     def fact(self, fid: str) -> URIRef:
-        return URIRef(self.base + fid)
+        node = self._facts.get(fid)
+        if node is None:
+            node = self._facts[fid] = URIRef(self.base + fid)
+        return node
 
     def article(self, aid: str) -> URIRef:
         return URIRef(f"{self.base}article/{aid}")
@@ -81,13 +84,14 @@ class _ArticleTriples:
         self.corpus, self.vocab, self.mint, self.article = corpus, vocab, mint, article
         self.out: list[Triple] = []
         self.article_iri = mint.article(article.id)
+        self.properties = {k: URIRef(str(v)) for k, v in vocab.object_properties.items()}
 
-    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
-        self.out.append((s, p, o))
+    def add(self, s: URIRef, p: URIRef, o: URIRef | ox.Literal) -> None:
+        self.out.append(ox.Triple(s, p, o))
 
     def evidence(self, key: str, ev: Evidence) -> URIRef:
         node = self.mint.evidence(key)
-        quote, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
+        quote, position = URIRef(f"{node.value}/quote"), URIRef(f"{node.value}/position")
         add = self.add
         add(node, RDF.type, LK.Evidence)
         add(node, OA.hasSource, self.article_iri)
@@ -113,7 +117,7 @@ class _ArticleTriples:
             (TIME.hasBeginning, period.start, "start"),
             (TIME.hasEnd, period.end, "end"),
         ):
-            instant = URIRef(f"{node}/{suffix}")
+            instant = URIRef(f"{node.value}/{suffix}")
             add(node, prop, instant)
             add(instant, RDF.type, TIME.Instant)
             add(instant, TIME.inXSDDate, _typed(day.isoformat(), XSD.date))
@@ -163,7 +167,7 @@ class _ArticleTriples:
         if "date_text" in fact.texts:
             add(node, LK.dateText, _lit(fact.texts["date_text"], "zh"))
         for rel in fact.relations:
-            prop = self.vocab.object_properties[rel.prop]
+            prop = self.properties[rel.prop]
             target = self.mint.fact(rel.obj)
             key = f"{fact.id}/{rel.prop}/{rel.obj}"
             evidence = own_evidence if rel.evidence is None else self.evidence(key, rel.evidence)
@@ -258,14 +262,6 @@ def article_triples(
         for fact in by_article.get(article.id, []):
             collector.fact(fact)
         yield article, collector.out
-
-
-def build_graph(corpus: Corpus, vocab: Vocabulary, base: str) -> Graph:
-    """All articles' triples in one rdflib graph (data only, no ontology)."""
-    graph = Graph()
-    for _article, triples in article_triples(corpus, vocab, base):
-        graph.addN((s, p, o, graph) for s, p, o in triples)
-    return graph
 
 
 def graph_iri(base: str, article_id: str) -> URIRef:

@@ -6,7 +6,7 @@ import owlrl
 import pyoxigraph as ox
 from rdflib import Graph, Literal
 
-from .outputs import to_ox
+from .stores import to_ox
 
 INFERENCE_MODES = ("none", "rdfs", "owlrl")
 

@@ -9,11 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 from . import resources
-from .graph import Triple
 from .vocab import ONTOLOGY_IRI, PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -32,43 +29,26 @@ OUTPUT_NAMES = {
     "trig": "luohu-kg.trig",
 }
 
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
+def grouped(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Distinct triples, each subject's together, subjects in order of first appearance.
 
-def to_ox(term: Node) -> OxTerm:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-
-
-def _key(triple: ox.Triple) -> tuple[str, str, str]:
-    # rdf:type sorts first so that Turtle reads `<x> a lk:Class ; ...`
-    predicate = str(triple.predicate)
-    return (str(triple.subject), "" if predicate == _RDF_TYPE else predicate, str(triple.object))
-
-
-def sorted_triples(triples: Iterable[Triple]) -> list[ox.Triple]:
-    """Distinct triples as pyoxigraph triples, in one fixed order."""
-    distinct = {ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples}  # type: ignore[arg-type]
-    return sorted(distinct, key=_key)
+    The builder emits triples in a fixed order (articles and facts sorted by id), so this
+    order is stable from run to run without a costly sort of every triple.
+    """
+    by_subject: dict[object, dict[ox.Triple, None]] = {}
+    for triple in triples:
+        bucket = by_subject.get(triple.subject)
+        if bucket is None:
+            bucket = by_subject[triple.subject] = {}
+        bucket[triple] = None
+    return [t for bucket in by_subject.values() for t in bucket]
 
 
 def ontology_triples() -> list[ox.Triple]:
-    """The shipped ontology's triples, sorted."""
+    """The shipped ontology's triples, in file order."""
     parsed = ox.parse(resources.ontology_text().encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    return sorted({q.triple for q in parsed}, key=_key)
+    return grouped(q.triple for q in parsed)
 
 
 @dataclass(frozen=True)
@@ -80,12 +60,11 @@ class GraphParts:
 
     def data(self) -> list[ox.Triple]:
         """All articles' triples, without the ontology."""
-        merged = {t for _iri, triples in self.articles.values() for t in triples}
-        return sorted(merged, key=_key)
+        return grouped(t for _iri, triples in self.articles.values() for t in triples)
 
     def everything(self) -> list[ox.Triple]:
-        """Ontology and data in one sorted list."""
-        return sorted(set(self.ontology) | set(self.data()), key=_key)
+        """Ontology and data in one list."""
+        return grouped([*self.ontology, *self.data()])
 
     def quads(self) -> list[ox.Quad]:
         """Ontology in its own named graph, each article's data in another."""
@@ -94,7 +73,7 @@ class GraphParts:
         for graph_iri, triples in self.articles.values():
             named = ox.NamedNode(graph_iri)
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, named) for t in triples)
-        return sorted(quads, key=lambda q: (str(q.graph_name), *_key(q.triple)))
+        return quads
 
 
 def serialize(parts: GraphParts, fmt: str, with_ontology: bool = True) -> bytes:

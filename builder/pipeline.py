@@ -7,11 +7,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .graph import Triple, article_triples, graph_iri
+from .graph import article_triples, graph_iri
 from .load import load_corpus
 from .model import Corpus, check_corpus
-from .outputs import GraphParts, ontology_triples, sorted_triples, write_all, write_atomic
-from .vocab import DEFAULT_BASE, PREFIXES, ontology_graph, shipped_vocabulary
+from .outputs import GraphParts, grouped, ontology_triples, write_all, write_atomic
+from .stores import choose_store, rdflib_graph
+from .terms import Triple
+from .vocab import DEFAULT_BASE, shipped_vocabulary
 
 
 def check(inputs: list[str]) -> Corpus:
@@ -30,21 +32,16 @@ class Built:
     def parts(self) -> GraphParts:
         """The triples ready for the serialisers."""
         articles = {
-            aid: (str(graph_iri(self.base, aid)), sorted_triples(triples))
+            aid: (graph_iri(self.base, aid).value, grouped(triples))
             for aid, triples in self.triples.items()
         }
         return GraphParts(ontology_triples(), articles)
 
-    def graph(self, with_ontology: bool = False) -> Graph:
-        """An rdflib graph of the data, optionally with the ontology merged in."""
-        graph = Graph()
-        for prefix, iri in sorted(PREFIXES.items()):
-            graph.bind(prefix, iri)
-        for triples in self.triples.values():
-            graph.addN((s, p, o, graph) for s, p, o in triples)
-        if with_ontology:
-            graph.addN((s, p, o, graph) for s, p, o in ontology_graph())
-        return graph
+    def graph(self, with_ontology: bool = False, store: str = "memory") -> Graph:
+        """An rdflib graph of the data (optionally with the ontology) on `store`."""
+        parts = self.parts()
+        triples = parts.everything() if with_ontology else parts.data()
+        return rdflib_graph(triples, choose_store(store, len(triples)))
 
 
 def build(inputs: list[str], base: str = DEFAULT_BASE) -> Built:
