@@ -140,7 +140,7 @@ class _ArticleTriples:
         add(art, SCHEMA.text, _lit(a.text, "zh"))
         add(art, LK.referenceYear, _typed(str(a.reference_year), XSD.gYear))
         add(art, LK.dateAssumption, _lit(a.date_assumption, "en"))
-        add(art, DCTERMS.rights, _lit(a.rights, "zh"))
+        add(art, DCTERMS.rights, _lit(a.rights, "en"))
         dataset = mint.dataset(a.id)
         add(dataset, RDF.type, QB.DataSet)
         add(dataset, QB.structure, LK.ObservationStructure)

@@ -20,12 +20,15 @@ def with_inference(store: ox.Store, mode: str) -> ox.Store:
     graph = Graph()
     triples = ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES)
     graph.parse(data=(triples or b"").decode("utf-8"), format="nt")
+    original = set(graph)
     semantics = owlrl.RDFS_Semantics if mode == "rdfs" else owlrl.OWLRL_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False).expand(graph)
     closed = ox.Store()
     closed.bulk_extend(
         ox.Quad(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
         for s, p, o in graph
-        if not isinstance(s, Literal)  # the closure is generalised RDF; RDF stores refuse these
+        # the closure is generalised RDF (literal subjects) and copies literals with other
+        # datatypes ("38"^^xsd:integer beside xsd:decimal): keep the original literals only
+        if not isinstance(s, Literal) and (not isinstance(o, Literal) or (s, p, o) in original)
     )
     return closed

@@ -40,10 +40,11 @@ RDF_EXTENSIONS = {
 LABEL_LOOKUP = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity WHERE {
-  ?entity rdfs:label|skos:altLabel|skos:prefLabel ?label .
+SELECT DISTINCT ?entity ?main ?wanted WHERE {
+  { ?entity rdfs:label|skos:prefLabel ?label BIND(true AS ?main) }
+  UNION { ?entity skos:altLabel ?label BIND(false AS ?main) }
   FILTER(LCASE(STR(?label)) = LCASE(STR(?wanted)))
-} ORDER BY ?entity
+} ORDER BY DESC(?main) ?entity
 """
 
 
@@ -157,13 +158,11 @@ def resolve_entity(store: ox.Store, value: str, base: str = DEFAULT_BASE) -> ox.
         return ox.NamedNode(value[1:-1])
     if re.match(r"^[a-z][a-z0-9+.-]*://", value):
         return ox.NamedNode(value)
-    found = [
-        row["entity"]
-        for row in store.query(  # type: ignore[union-attr]
-            LABEL_LOOKUP, substitutions={ox.Variable("wanted"): ox.Literal(value)}
-        )
-    ]
-    named = [t for t in found if isinstance(t, ox.NamedNode)]
+    rows = store.query(LABEL_LOOKUP, substitutions={ox.Variable("wanted"): ox.Literal(value)})
+    matches = [(row["entity"], row["main"]) for row in rows]  # type: ignore[union-attr]
+    main = [e for e, is_main in matches if isinstance(e, ox.NamedNode) and is_main.value == "true"]
+    alternative = [e for e, _m in matches if isinstance(e, ox.NamedNode)]
+    named = list(dict.fromkeys(main or alternative))  # a main label beats an alternative one
     if len(named) == 1:
         return named[0]
     if len(named) > 1:

@@ -1,0 +1,646 @@
+"""The graph over HTTP: an Oxigraph server, Graph Store uploads and SPARQL Protocol queries.
+
+Three pieces, all with the standard library's `urllib`:
+
+- `serve`: the `oxigraph` executable (PyPI package `oxigraph`) loads the graph into a store
+  directory (`oxigraph load`) and serves it (`oxigraph serve-read-only`, or `oxigraph serve`).
+  The default graph holds every triple (the union of the named graphs, without duplicates), so
+  catalog queries, which read the default graph, see all data; the named graphs (ontology, one
+  per article) are loaded as well, for `GRAPH` queries.
+- `publish`: the SPARQL 1.1 Graph Store HTTP Protocol (PUT or POST of Turtle or N-Triples).
+- `remote_query`: the SPARQL 1.1 Protocol (POST `application/sparql-query`).
+
+Parameters cannot be passed to an endpoint as bindings, so `remote_query` sends them in a
+`VALUES` block. Each term is written by pyoxigraph's own N-Triples serialisation (`str()` of a
+`NamedNode` or `Literal`: `<iri>`, `"escaped"@lang`, `"1"^^<datatype>`), never by pasting the
+user's text into the query. The block goes first in the query's outermost group, not after
+the query: a trailing `VALUES` is joined only after the `WHERE` clause (with its FILTERs) and
+the grouping have been evaluated, so a parameter used in a FILTER (`keyword-search`) would
+match nothing. A parameter used only inside a sub-SELECT is not seen there (a sub-SELECT is
+evaluated on its own); no catalog query does that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from .prefixes import DEFAULT_BASE, PREFIXES
+from .query import (
+    LABEL_LOOKUP,
+    RDF_EXTENSIONS,
+    CatalogQuery,
+    QueryError,
+    as_bytes,
+    bind,
+    execute,
+    render,
+)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7878
+READY_TIMEOUT = 20.0  # seconds for the server to answer after it was started
+STOP_TIMEOUT = 10.0  # seconds for the server to stop after SIGTERM, before SIGKILL
+HTTP_TIMEOUT = 120.0
+QUERY_PREFIXES = {**PREFIXES, "lkd": DEFAULT_BASE}  # the prefixes local queries get for free
+RESULT_TYPES = {
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+UPLOAD_FORMATS = {
+    "ttl": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8"),
+    "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+}
+EXCERPT = 300  # characters of an error body shown to the user
+
+Term = ox.NamedNode | ox.Literal
+
+
+class ServerError(Exception):
+    """The server cannot be started or reached, or refused a request (exit code 2)."""
+
+
+# --- the oxigraph executable -------------------------------------------------------------
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` executable: next to the running Python (same venv), else on PATH."""
+    name = "oxigraph.exe" if os.name == "nt" else "oxigraph"
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found is None:
+        raise ServerError(
+            "the oxigraph server is not installed: pip install oxigraph "
+            "(or the project's dev extras: pip install -e '.[dev]')"
+        )
+    return found
+
+
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _url_host(host: str) -> str:
+    """The host to connect to for a bind address (wildcards become loopback), URL-ready."""
+    bare = host.strip("[]")
+    if bare in ("", "0.0.0.0"):
+        bare = "127.0.0.1"
+    elif bare == "::":
+        bare = "::1"
+    return f"[{bare}]" if ":" in bare else bare
+
+
+def bind_address(host: str, port: int) -> str:
+    """`host:port` as oxigraph's `--bind` wants it (IPv6 in brackets)."""
+    bare = host.strip("[]")
+    return f"[{bare}]:{port}" if ":" in bare else f"{bare}:{port}"
+
+
+def base_url(host: str, port: int) -> str:
+    """The server's root URL for clients."""
+    return f"http://{_url_host(host)}:{port}"
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a listening socket could be bound to host:port now."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return False
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            return False
+    return True
+
+
+# --- the graph to load or upload ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphData:
+    """Quads to serve or publish, and where they came from."""
+
+    origin: str
+    quads: list[ox.Quad]
+
+    def triples(self) -> list[ox.Triple]:
+        """Every triple once, whatever its graph (file order kept)."""
+        return list(dict.fromkeys(q.triple for q in self.quads))
+
+    def named(self) -> list[ox.Quad]:
+        """The quads of named graphs."""
+        return [q for q in self.quads if not isinstance(q.graph_name, ox.DefaultGraph)]
+
+    def graph_names(self) -> set[str]:
+        """IRIs of the named graphs."""
+        return {str(q.graph_name) for q in self.named()}
+
+
+def graph_from_file(path: Path) -> GraphData:
+    """The quads of an RDF file, its format told by its extension."""
+    fmt = RDF_EXTENSIONS.get(path.suffix)
+    if fmt is None:
+        raise ServerError(
+            f"cannot tell the RDF format of {path} (use {', '.join(RDF_EXTENSIONS)})"
+        )
+    try:
+        quads = list(ox.parse(path=str(path), format=fmt))
+    except (SyntaxError, OSError) as err:
+        raise ServerError(f"{path}: {err}") from err
+    return GraphData(str(path), quads)
+
+
+def graph_from_build(inputs: list[str], base: str = DEFAULT_BASE) -> GraphData:
+    """The graph built in memory from fact files (raises InputError on bad input)."""
+    from .pipeline import build  # rdflib and the checks: only when building
+
+    return GraphData(f"built from {', '.join(inputs)}", build(inputs, base).parts().quads())
+
+
+def upload_body(graph: GraphData, fmt: str) -> bytes:
+    """Every triple of the graph in one serialisation (`ttl` or `nt`), UTF-8."""
+    rdf_format, _content_type = UPLOAD_FORMATS[fmt]
+    return as_bytes(ox.serialize(graph.triples(), format=rdf_format, prefixes=PREFIXES))
+
+
+# --- oxigraph load / serve ---------------------------------------------------------------
+
+
+def load_files(graph: GraphData, folder: Path) -> list[Path]:
+    """Files for `oxigraph load`: all triples for the default graph, the named graphs apart."""
+    files = [folder / "default-graph.nt"]
+    files[0].write_bytes(as_bytes(ox.serialize(graph.triples(), format=ox.RdfFormat.N_TRIPLES)))
+    named = graph.named()
+    if named:
+        files.append(folder / "named-graphs.nq")
+        files[1].write_bytes(as_bytes(ox.serialize(named, format=ox.RdfFormat.N_QUADS)))
+    return files
+
+
+def check_location(location: Path) -> None:
+    """A store directory must be new or empty: loading never mixes with an older graph."""
+    if location.exists() and (not location.is_dir() or any(location.iterdir())):
+        raise ServerError(
+            f"{location} is not an empty directory; choose a new --location, or serve that "
+            f"store directly: oxigraph serve-read-only --location {location}"
+        )
+
+
+def load_store(location: Path, graph: GraphData) -> None:
+    """Load the graph into an Oxigraph store directory with `oxigraph load`."""
+    with tempfile.TemporaryDirectory(prefix="luohu-kg-load-") as folder:
+        files = load_files(graph, Path(folder))
+        command = [oxigraph_binary(), "load", "--location", str(location), "--file"]
+        done = subprocess.run(
+            [*command, *map(str, files)], capture_output=True, text=True, check=False
+        )
+    if done.returncode != 0:
+        raise ServerError(f"oxigraph load failed ({done.returncode}): {done.stderr.strip()}")
+
+
+def serve_command_line(location: Path, host: str, port: int, writable: bool) -> list[str]:
+    """The `oxigraph serve-read-only` (or `serve`) command line."""
+    mode = "serve" if writable else "serve-read-only"
+    address = bind_address(host, port)
+    return [oxigraph_binary(), mode, "--location", str(location), "--bind", address]
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """An `oxigraph serve-read-only` (or `serve`) child process that answers at `url`."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log: IO[bytes]
+
+    def log_tail(self) -> str:
+        """The end of what the server printed."""
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace").strip()[-2000:]
+
+
+def _answers(url: str) -> bool:
+    request = urllib.request.Request(
+        url + "/query?query=ASK%7B%7D", headers={"Accept": RESULT_TYPES["json"]}
+    )
+    try:
+        with _opener(url).open(request, timeout=2) as response:
+            return int(response.status) == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def wait_until_ready(server: RunningServer, timeout: float = READY_TIMEOUT) -> None:
+    """Poll the server until it answers a query; fail if it exits or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.process.poll() is not None:
+            code = server.process.returncode
+            raise ServerError(f"oxigraph exited with code {code}: {server.log_tail()}")
+        if _answers(server.url):
+            return
+        if time.monotonic() > deadline:
+            raise ServerError(f"oxigraph did not answer at {server.url} within {timeout:g} s")
+        time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT) -> int:
+    """Stop the server: SIGTERM, then SIGKILL if it has not exited after `timeout` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
+@contextlib.contextmanager
+def running_server(
+    location: Path, host: str, port: int, writable: bool = False, timeout: float = READY_TIMEOUT
+) -> Iterator[RunningServer]:
+    """An Oxigraph server on a loaded store, answering once entered, stopped on exit."""
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            serve_command_line(location, host, port, writable),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            server = RunningServer(process, base_url(host, port), log)
+            wait_until_ready(server, timeout)
+            yield server
+        finally:
+            stop(process)
+
+
+# --- HTTP --------------------------------------------------------------------------------
+
+
+def _opener(url: str) -> urllib.request.OpenerDirector:
+    """urllib's opener; loopback URLs bypass any proxy set in the environment."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if is_loopback(host):
+        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return urllib.request.build_opener()
+
+
+def check_endpoint(url: str) -> str:
+    """An absolute http(s) URL, or a ServerError."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ServerError(f"endpoint must be an http:// or https:// URL, not {url!r}")
+    return url
+
+
+def _excerpt(body: bytes) -> str:
+    text = " ".join(body.decode("utf-8", "replace").split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+
+
+class HTTPStatusError(ServerError):
+    """The server answered with an HTTP error status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Response:
+    """An HTTP answer: status, media type (without parameters) and body."""
+
+    status: int
+    media_type: str
+    body: bytes
+
+
+def http(
+    url: str,
+    method: str,
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = HTTP_TIMEOUT,
+) -> Response:
+    """One request; HTTP errors and unreachable hosts become a ServerError with the reason."""
+    request = urllib.request.Request(
+        check_endpoint(url), data=body, headers=dict(headers or {}), method=method
+    )
+    try:
+        with _opener(url).open(request, timeout=timeout) as answer:
+            media_type = answer.headers.get_content_type()
+            return Response(int(answer.status), media_type, answer.read())
+    except urllib.error.HTTPError as err:
+        message = f"{url} answered HTTP {err.code} {err.reason}: {_excerpt(err.read())}"
+        raise HTTPStatusError(err.code, message) from err
+    except urllib.error.URLError as err:
+        raise ServerError(f"cannot reach {url}: {err.reason}") from err
+    except (TimeoutError, OSError) as err:
+        raise ServerError(f"cannot reach {url}: {err}") from err
+
+
+# --- Graph Store HTTP Protocol -----------------------------------------------------------
+
+
+def graph_store_url(endpoint: str, graph: str | None) -> str:
+    """`ENDPOINT?graph=IRI` (IRI percent-encoded), or `ENDPOINT?default`."""
+    check_endpoint(endpoint)
+    if graph is not None:
+        try:
+            ox.NamedNode(graph)
+        except ValueError as err:
+            raise ServerError(f"--graph must be an absolute IRI, not {graph!r}: {err}") from err
+    query = "default" if graph is None else urllib.parse.urlencode({"graph": graph})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+def publish(
+    endpoint: str,
+    graph: GraphData,
+    named_graph: str | None = None,
+    replace: bool = False,
+    fmt: str = "ttl",
+    timeout: float = HTTP_TIMEOUT,
+) -> Response:
+    """PUT (replace) or POST (add) every triple of the graph into one graph of a store."""
+    url = graph_store_url(endpoint, named_graph)
+    _rdf_format, content_type = UPLOAD_FORMATS[fmt]
+    return http(
+        url,
+        "PUT" if replace else "POST",
+        upload_body(graph, fmt),
+        {"Content-Type": content_type},
+        timeout,
+    )
+
+
+# --- SPARQL 1.1 Protocol -----------------------------------------------------------------
+
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_STRING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'",
+    re.DOTALL,
+)
+_WORD_BEFORE = r"(?<![\w?$:.\-])"
+_FORM = re.compile(_WORD_BEFORE + r"(SELECT|CONSTRUCT|ASK|DESCRIBE)(?![\w:\-])", re.IGNORECASE)
+_WHERE = re.compile(_WORD_BEFORE + r"WHERE(?![\w:\-])", re.IGNORECASE)
+_PREFIX_DECL = re.compile(_WORD_BEFORE + r"PREFIX\s+([^\s:]*):", re.IGNORECASE)
+
+
+def masked(text: str) -> str:
+    """The query with comments, strings and IRIs blanked out (same length), for scanning."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        match = None
+        if char in "\"'":
+            match = _STRING.match(text, i)
+        elif char == "<":
+            match = _IRIREF.match(text, i)
+        elif char == "#":
+            end = text.find("\n", i)
+            match_end = len(text) if end < 0 else end
+            out.append(" " * (match_end - i))
+            i = match_end
+            continue
+        if match is not None:
+            out.append(char + " " * (match.end() - i - 2) + text[match.end() - 1])
+            i = match.end()
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+def outer_group(text: str) -> int | None:
+    """Index of the `{` that opens the query's outermost WHERE group (None if it has none)."""
+    scan = masked(text)
+    form = _FORM.search(scan)
+    if form is None:
+        return None
+    need_where = form[1].upper() == "CONSTRUCT"  # its first group is the template
+    braces = parens = 0
+    i = form.end()
+    while i < len(scan):
+        char = scan[i]
+        if need_where and braces == parens == 0 and (where := _WHERE.match(scan, i)):
+            need_where = False
+            i = where.end()
+            continue
+        if char == "(":
+            parens += 1
+        elif char == ")":
+            parens -= 1
+        elif char == "}":
+            braces -= 1
+        elif char == "{":
+            if braces == parens == 0 and not need_where:
+                return i
+            braces += 1
+        i += 1
+    return None
+
+
+def values_block(bindings: Mapping[ox.Variable, Term]) -> str:
+    """`VALUES (?a ?b) { (term term) }`, each term in pyoxigraph's N-Triples syntax."""
+    names = sorted(bindings, key=lambda v: v.value)
+    terms = []
+    for name in names:
+        term = bindings[name]
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            raise QueryError(f"parameter ?{name.value} must be an IRI or a literal")
+        terms.append(str(term))  # N-Triples: <iri>, "escaped"@lang, "1"^^<datatype>
+    variables = " ".join(str(v) for v in names)
+    return f"VALUES ({variables}) {{ ({' '.join(terms)}) }}"
+
+
+def protocol_text(query_text: str, bindings: Mapping[ox.Variable, Term]) -> str:
+    """The query as sent to an endpoint: default prefixes declared, parameters in VALUES.
+
+    The result is parsed locally before it is sent, so a query the rewriting would break is
+    reported here rather than by the endpoint.
+    """
+    declared = {m[1] for m in _PREFIX_DECL.finditer(masked(query_text))}
+    prologue = "".join(
+        f"PREFIX {name}: <{iri}>\n" for name, iri in QUERY_PREFIXES.items() if name not in declared
+    )
+    text = query_text
+    if bindings:
+        brace = outer_group(query_text)
+        if brace is None:
+            raise QueryError("parameters need a query with a WHERE group")
+        text = f"{text[: brace + 1]} {values_block(bindings)}\n{text[brace + 1 :]}"
+    sent = prologue + text
+    try:
+        ox.Store().query(sent)
+    except SyntaxError as err:
+        raise QueryError(f"cannot send this query with its parameters: {err}") from err
+    return sent
+
+
+def query_form(query_text: str) -> type:
+    """QuerySolutions, QueryBoolean or QueryTriples: what the query returns (checks syntax)."""
+    result = execute(ox.Store(), query_text, {})
+    return type(result)
+
+
+def _post_query(endpoint: str, text: str, accept: str, timeout: float) -> Response:
+    try:
+        return http(
+            endpoint,
+            "POST",
+            text.encode("utf-8"),
+            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+            timeout,
+        )
+    except ServerError as err:
+        raise QueryError(str(err)) from err
+
+
+def _parse_results(answer: Response) -> ox.QuerySolutions | ox.QueryBoolean:
+    fmt = ox.QueryResultsFormat.from_media_type(answer.media_type)
+    if fmt is None or fmt == ox.QueryResultsFormat.CSV:
+        raise QueryError(f"the endpoint answered {answer.media_type}, not SPARQL results")
+    try:
+        return ox.parse_query_results(answer.body, format=fmt)
+    except SyntaxError as err:
+        raise QueryError(f"the endpoint's results are not valid {answer.media_type}: {err}") from err
+
+
+def remote_select(
+    endpoint: str,
+    query_text: str,
+    bindings: Mapping[ox.Variable, Term] | None = None,
+    timeout: float = HTTP_TIMEOUT,
+) -> ox.QuerySolutions | ox.QueryBoolean:
+    """Solutions (or the boolean) of a SELECT or ASK run by an endpoint."""
+    text = protocol_text(query_text, bindings or {})
+    return _parse_results(_post_query(endpoint, text, RESULT_TYPES["json"], timeout))
+
+
+def remote_query(
+    endpoint: str,
+    query_text: str,
+    bindings: Mapping[ox.Variable, Term],
+    fmt: str,
+    timeout: float = HTTP_TIMEOUT,
+) -> bytes:
+    """Run a query on a SPARQL endpoint; the bytes `builder.query.render` would give locally.
+
+    json, csv and tsv are the endpoint's own serialisation (asked for with `Accept`); table
+    is rendered here from JSON results; CONSTRUCT and DESCRIBE results are read as N-Triples
+    and written as Turtle with the project's prefixes. Raises QueryError (exit code 2).
+    """
+    form = query_form(query_text)
+    text = protocol_text(query_text, bindings)
+    if form is ox.QueryTriples:
+        answer = _post_query(endpoint, text, "application/n-triples", timeout)
+        rdf_format = ox.RdfFormat.from_media_type(answer.media_type)
+        if rdf_format is None:
+            raise QueryError(f"the endpoint answered {answer.media_type}, not RDF")
+        try:
+            triples = [q.triple for q in ox.parse(answer.body, format=rdf_format)]
+        except SyntaxError as err:
+            raise QueryError(f"the endpoint's graph is not valid: {err}") from err
+        return as_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    if fmt in RESULT_TYPES and fmt != "json":
+        try:
+            answer = _post_query(endpoint, text, RESULT_TYPES[fmt], timeout)
+        except QueryError as err:
+            if not isinstance(err.__cause__, HTTPStatusError) or err.__cause__.status != 406:
+                raise
+        else:
+            if answer.media_type == RESULT_TYPES[fmt]:
+                return answer.body
+            return render(_parse_results(answer), fmt)
+    answer = _post_query(endpoint, text, RESULT_TYPES["json"], timeout)
+    if fmt == "json" and answer.media_type == RESULT_TYPES["json"]:
+        return answer.body
+    return render(_parse_results(answer), fmt)
+
+
+def remote_resolve_entity(
+    endpoint: str, value: str, base: str = DEFAULT_BASE, timeout: float = HTTP_TIMEOUT
+) -> ox.NamedNode:
+    """`builder.query.resolve_entity` against an endpoint: IRI, zh or en label, or fact id."""
+    if value.startswith("<") and value.endswith(">"):
+        return ox.NamedNode(value[1:-1])
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
+        return ox.NamedNode(value)
+    found = remote_select(endpoint, LABEL_LOOKUP, {ox.Variable("wanted"): ox.Literal(value)})
+    assert isinstance(found, ox.QuerySolutions)
+    named = [row["entity"] for row in found if isinstance(row["entity"], ox.NamedNode)]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise QueryError(
+            f"{value!r} names {len(named)} entities: {', '.join(t.value for t in named[:5])}; "
+            "pass an IRI instead"
+        )
+    if re.match(r"^[a-z0-9-]+$", value):
+        candidate = ox.NamedNode(base + value)
+        asked = remote_select(endpoint, f"ASK {{ {candidate} ?p ?o }}", timeout=timeout)
+        if isinstance(asked, ox.QueryBoolean) and bool(asked):
+            return candidate
+    raise QueryError(f"no entity is labelled {value!r} (in zh or en) and no id matches it")
+
+
+def remote_bind(
+    endpoint: str,
+    query: CatalogQuery,
+    values: dict[str, str],
+    base: str = DEFAULT_BASE,
+    timeout: float = HTTP_TIMEOUT,
+) -> dict[ox.Variable, Term]:
+    """`builder.query.bind` with entity parameters resolved against the endpoint.
+
+    The other parameters (text, number, iri, defaults, unknown names) are checked by `bind`
+    itself on an empty store, before any request is made.
+    """
+    entities = {p.name for p in query.params if p.kind == "entity"}
+    as_text = tuple(
+        replace(p, kind="text") if p.name in entities else p for p in query.params
+    )
+    bound = bind(ox.Store(), replace(query, params=as_text), values, base)
+    for name in sorted(entities):
+        variable = ox.Variable(name)
+        if variable in bound:
+            bound[variable] = remote_resolve_entity(endpoint, bound[variable].value, base, timeout)
+    return bound
+

@@ -1,0 +1,529 @@
+"""The query catalog: every question query answers with its defaults, renders in every format,
+binds its parameters safely and gives the article's answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from builder.pipeline import build
+from builder.query import (
+    CatalogQuery,
+    QueryError,
+    bind,
+    catalog,
+    execute,
+    render,
+    resolve_entity,
+    select_rows,
+    store_from_triples,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+ARTICLE = DATA / "articles" / "luohu-pilot-zone-2nd-anniversary" / "article.txt"
+BASE = "https://w3id.org/luohu-kg/id/"
+
+# the `-violation` queries are checks that answer with no rows on a sound graph (tested elsewhere)
+QUESTIONS = sorted(name for name in catalog() if not name.endswith("-violation"))
+FORMATS = ["table", "csv", "tsv", "json"]
+
+# queries with an answer test below, filled in by @answers at import time
+ANSWERED: set[str] = set()
+Row = dict[str, str]
+
+
+def answers(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Marks a test as checking the answer of one catalog query."""
+
+    def mark(test: Callable[..., None]) -> Callable[..., None]:
+        ANSWERED.add(name)
+        return test
+
+    return mark
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    """The article's graph with the ontology, built once for this module."""
+    return store_from_triples(build([str(DATA)]).parts().everything())
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return ARTICLE.read_text(encoding="utf-8")
+
+
+def run(store: ox.Store, name: str, **values: str) -> list[Row]:
+    return select_rows(store, catalog()[name], values)
+
+
+def one(rows: list[Row], **match: str) -> Row:
+    """The single row whose columns have the given values."""
+    found = [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+    assert len(found) == 1, f"{len(found)} rows match {match}: {found}"
+    return found[0]
+
+
+def column(rows: list[Row], name: str) -> list[str]:
+    return [r.get(name, "") for r in rows]
+
+
+def iri(fact_id: str) -> str:
+    return BASE + fact_id
+
+
+def projected(query: CatalogQuery) -> set[str]:
+    """The variables of the outer SELECT clause (between SELECT and the first WHERE)."""
+    match = re.search(r"^SELECT\b(.*?)\bWHERE\b", query.text, re.S | re.M)
+    assert match is not None, f"{query.name} is not a SELECT query"
+    clause = re.sub(r"\(.*?\bAS\s+(\?\w+)\)", r"\1", match.group(1), flags=re.S)
+    return set(re.findall(r"\?(\w+)", clause))
+
+
+# ----------------------------------------------------------------------------- every query
+
+
+def test_catalog_has_enough_questions() -> None:
+    assert len(QUESTIONS) >= 16
+
+
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_header_is_complete(name: str) -> None:
+    query = catalog()[name]
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name)
+    assert query.title and query.title != name
+    assert query.question.endswith("?")
+    assert query.result
+    for param in query.params:
+        assert param.help, f"{name}: ?{param.name} has no help text"
+        # pyoxigraph substitutes only variables of the SELECT clause
+        assert param.name in projected(query), f"{name}: ?{param.name} is not projected"
+
+
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_answers_with_its_defaults(store: ox.Store, name: str) -> None:
+    assert len(run(store, name)) >= 1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_renders_in_every_format(store: ox.Store, name: str, fmt: str) -> None:
+    query = catalog()[name]
+    expected = len(run(store, name))
+    result = execute(store, query.text, bind(store, query, {}))
+    assert isinstance(result, ox.QuerySolutions)
+    variables = [v.value for v in result.variables]
+    out = render(result, fmt).decode("utf-8")
+    if fmt == "table":
+        assert out.splitlines()[0].split()[0] == variables[0]
+        assert out.rstrip().endswith(f"({expected} row{'s' if expected != 1 else ''})")
+    elif fmt == "csv":
+        parsed = list(csv.reader(io.StringIO(out)))
+        assert parsed[0] == variables
+        assert len(parsed) == expected + 1
+    elif fmt == "tsv":
+        lines = out.splitlines()
+        assert lines[0].split("\t") == [f"?{v}" for v in variables]
+        assert len(lines) == expected + 1
+    else:
+        parsed_json = json.loads(out)
+        assert parsed_json["head"]["vars"] == variables
+        assert len(parsed_json["results"]["bindings"]) == expected
+
+
+def test_every_question_has_an_answer_test() -> None:
+    assert set(QUESTIONS) <= ANSWERED, sorted(set(QUESTIONS) - ANSWERED)
+
+
+# ----------------------------------------------------------------------------- injection
+
+
+@pytest.mark.parametrize(
+    "hostile", ['书记" } #', '书记" } # ', "书记' } UNION { ?entity ?p ?o } #"]
+)
+def test_text_parameter_is_bound_not_spliced(store: ox.Store, hostile: str) -> None:
+    rows = run(store, "keyword-search", keyword=hostile)
+    # no label of the graph contains these characters: nothing matches, nothing breaks
+    assert all(hostile.lower() in r["matched"].lower() for r in rows)
+    assert rows == []
+
+
+def test_text_parameter_with_quotes_matches_literally(store: ox.Store) -> None:
+    rows = run(store, "keyword-search", keyword="“反向办”")
+    assert iri("reverse-service") in column(rows, "entity")
+    assert all("“反向办”" in r["matched"] for r in rows)
+    hostile = '大数据平台" ) } UNION { ?node ?p ?o } #'
+    assert run(store, "facts-from-passage", text=hostile) == []
+
+
+def test_entity_parameter_is_resolved_not_spliced(store: ox.Store) -> None:
+    with pytest.raises(QueryError, match="no entity"):
+        run(store, "within-place", place='深圳市" } UNION { ?itemIri ?p ?o } #')
+    # 罗湖区 is the district's label and an alternative label of its government:
+    # the main label wins
+    assert resolve_entity(store, "罗湖区") == ox.NamedNode(iri("luohu"))
+    assert resolve_entity(store, "罗湖区政府") == ox.NamedNode(iri("luohu-government"))
+
+
+# ----------------------------------------------------------------------------- answers
+
+
+@answers("luohu-indicators-2021-h1")
+def test_h1_2021_indicators(store: ox.Store) -> None:
+    rows = run(store, "luohu-indicators-2021-h1")
+    assert column(rows, "indicator") == [
+        "地区生产总值",
+        "社会消费品零售总额",
+        "固定资产投资完成额",
+        "全年目标任务完成率",
+    ]
+    gdp = one(rows, indicator="地区生产总值")
+    assert (gdp["value"], gdp["unit"], gdp["valueText"]) == ("126819000000", "CNY", "1268.19亿元")
+    assert gdp["growth"] == "10.3" and "rank" not in gdp
+    retail = one(rows, indicator="社会消费品零售总额")
+    assert (retail["value"], retail["growth"], retail["rank"]) == ("69071000000", "36.1", "2")
+    assert (retail["rankScope"], retail["rankText"]) == ("深圳", "全市第二")
+    assert one(rows, indicator="固定资产投资完成额")["value"] == "19273000000"
+    completion = one(rows, indicator="全年目标任务完成率")
+    assert (completion["value"], completion["unit"], completion["rank"]) == ("46.9", "PERCENT", "1")
+    assert set(column(rows, "status")) == {"Actual"}
+    assert set(column(rows, "place")) == {iri("luohu")}
+    year = run(store, "luohu-indicators-2021-h1", period="2021")
+    assert "居民健康素养水平" in column(year, "indicator")
+    assert "地区生产总值" not in column(year, "indicator")
+
+
+@answers("projects")
+def test_projects(store: ox.Store) -> None:
+    rows = run(store, "projects")
+    dongmen = one(rows, projectIri=iri("dongmen-pedestrian-street-renovation-phase-1"))
+    assert (dongmen["investment"], dongmen["investmentText"]) == ("540000000", "约5.4亿元")
+    assert (dongmen["duration"], dongmen["durationText"]) == ("29", "29个月")
+    assert (dongmen["phase"], dongmen["status"]) == ("一期", "项目建议书公示")
+    assert dongmen["location"] == "东门商业步行街"
+    assert dongmen["events"].startswith("2021-08 ")
+    qingshuihe = one(rows, projectIri=iri("qingshuihe-shantytown-redevelopment"))
+    assert qingshuihe["events"] == "2021-04 清水河棚改项目开始全面拆除"
+    hub = one(rows, projectIri=iri("shenzhen-station-luohu-port-hub-renovation"))
+    assert set(hub["location"].split("; ")) == {"深圳火车站", "罗湖口岸"}
+    schools = one(rows, projectIri=iri("education-plan-school-building"))
+    assert (schools["start"], schools["end"]) == ("2021", "2025")
+    assert rows[0]["projectIri"] == iri("qingshuihe-shantytown-redevelopment")  # article order
+    in_area = run(store, "projects", place="清水河重点片区")
+    assert column(in_area, "projectIri") == [iri("qingshuihe-shantytown-redevelopment")]
+    in_luohu = run(store, "projects", place="罗湖")
+    assert iri("dongmen-pedestrian-street-renovation-phase-1") in column(in_luohu, "projectIri")
+    assert len(in_area) < len(in_luohu) <= len(rows)
+
+
+@answers("officials")
+def test_officials(store: ox.Store) -> None:
+    rows = run(store, "officials")
+    luo = [r for r in rows if r["official"] == "罗育德"]
+    assert {r["post"] for r in luo} == {"罗湖区委书记"}
+    assert {r["organisation"] for r in luo} == {"罗湖区委"}
+    assert any("春天的故事" in r["quote"] for r in luo) and len(luo) == 2
+    zhang = [r for r in rows if r["officialEn"] == "Zhang Feimeng"]
+    assert {r["post"] for r in zhang} == {"深圳市商务局党组书记", "局长"}
+    assert "东门商圈" in one(zhang, post="局长")["quote"]
+    assert "quote" not in one(zhang, post="深圳市商务局党组书记")
+    assert "何女士" not in column(rows, "official")  # quoted, but holds no post
+    yin = run(store, "officials", person="殷刚")
+    assert [(r["post"], r["organisation"]) for r in yin] == [("罗湖区教育局局长", "罗湖区教育局")]
+
+
+@answers("initiatives-by-domain")
+def test_initiatives_by_domain(store: ox.Store) -> None:
+    rows = run(store, "initiatives-by-domain")
+    assert "Indicator" not in column(rows, "type")
+    platform = one(rows, itemIri=iri("transparent-property-management-platform"))
+    assert platform["firstIn"] == "深圳" and "全市首个" in platform["firstClaim"]
+    reverse = [r for r in rows if r["itemIri"] == iri("reverse-service")]
+    assert {r["firstIn"] for r in reverse} == {"广东省"}
+    assert all("全省率先" in r["firstClaim"] for r in reverse)
+    health = column(run(store, "initiatives-by-domain", domain="卫健"), "item")
+    assert {"罗湖医改", "两癌筛查", "“反向办”数据治理新服务模式"} <= set(health)
+    industry = run(store, "initiatives-by-domain", domain="产业")
+    # commerce is a sub-domain of industry
+    assert "东门商业步行街改造提升工程(一期)" in column(industry, "item")
+    assert "商贸业" in column(industry, "domainZh")
+    for domain in ["社会治理", "卫健", "教育", "住房", "商贸业", "产业"]:
+        assert run(store, "initiatives-by-domain", domain=domain), domain
+    housing = column(run(store, "initiatives-by-domain", domain="住房"), "item")
+    assert "人才住房和保障性住房" in housing
+
+
+@answers("firsts")
+def test_firsts(store: ox.Store, text: str) -> None:
+    rows = run(store, "firsts")
+    assert {(r["item"], r["firstIn"], r["scope"]) for r in rows} == {
+        ("“透明物管”监管平台", "深圳", "City"),
+        ("未成年人“一站式”保护中心", "广东省", "Province"),
+        ("“反向办”数据治理新服务模式", "广东省", "Province"),
+    }
+    for row in rows:
+        assert text[int(row["start"]) : int(row["end"])] == row["claim"]
+    assert "全市首个" in one(rows, firstIn="深圳")["claim"]
+
+
+@answers("within-place")
+def test_within_place(store: ox.Store) -> None:
+    rows = run(store, "within-place")
+    items = set(column(rows, "itemIri"))
+    assert {iri("luohu"), iri("yucun-community"), iri("plot-03-14")} <= items
+    assert iri("shenzhen") not in items and iri("guangdong") not in items
+    assert one(rows, itemIri=iri("luohu"))["type"] == "District"
+    assert one(rows, itemIri=iri("plot-03-14"))["within"] == "莲塘地区"  # 3 steps down
+    # through the inverse of lk:hasPart: a part of the Luohu medical reform
+    assert iri("medical-public-health-integration") in items
+    yucun = run(store, "within-place", place="渔邨社区")
+    assert {iri("yucun-model"), iri("yucun-party-committee")} <= set(column(yucun, "itemIri"))
+    assert iri("luohu") not in column(yucun, "itemIri")
+
+
+@answers("timeline")
+def test_timeline(store: ox.Store) -> None:
+    rows = run(store, "timeline")
+    dates = column(rows, "date")
+    assert dates == sorted(dates)
+    assert ("2019-08-18", "《意见》发布") in {(r["date"], r["item"]) for r in rows}
+    assert one(rows, item="清水河棚改项目开始全面拆除")["date"] == "2021-04"
+    assert one(rows, item="新学校开学")["date"] == "2021-09"
+    assert one(rows, kind="published")["date"] == "2021-08"
+    half = one(rows, kind="figures", itemEn="first half of 2021")
+    assert (half["date"], half["until"]) == ("2021-01-01", "2021-06-30")
+    assert "地区生产总值" in half["involves"]
+    plan = [r for r in rows if r["item"] == "罗湖区教育发展“十四五”规划"]
+    assert {(r["kind"], r["date"]) for r in plan} == {("start", "2021"), ("end", "2025")}
+
+
+@answers("entity-provenance")
+def test_entity_provenance(store: ox.Store, text: str) -> None:
+    rows = run(store, "entity-provenance")
+    for row in rows:
+        assert text[int(row["start"]) : int(row["end"])] == row["quote"]
+    own = one(rows, role="own evidence")
+    assert "东门商业步行街改造提升工程(一期)项目建议书公示" in own["quote"]
+    assert one(rows, role="subject of", property="locatedIn")["other"] == "东门商业步行街"
+    targets = [r["other"] for r in rows if r.get("property") == "targets"]
+    assert set(targets) == {"国际潮流打卡地", "夜间经济示范街区"}
+    assert one(rows, role="object of", property="involves")["quote"].startswith("近日")
+    figures = [r["quote"] for r in rows if r["role"] == "figure"]
+    assert sorted(figures) == sorted(["该项目总投资估算约5.4亿元", "总工期29个月"])
+    assert one(rows, role="quote")["property"] == "about"
+    luo = run(store, "entity-provenance", entity="罗育德")
+    held = one(luo, role="object of", property="heldBy")
+    assert (held["other"], held["quote"]) == ("罗湖区委书记", "罗湖区委书记罗育德")
+    assert len([r for r in luo if r["role"] == "quote"]) == 2
+
+
+@answers("money-by-domain")
+def test_money_by_domain(store: ox.Store) -> None:
+    rows = run(store, "money-by-domain")
+    totals = {r["domain"]: Decimal(r["total"]) for r in rows}
+    assert totals["教育"] == Decimal("10230000000")
+    assert totals["商贸业"] == totals["消费"] == Decimal("540000000")
+    assert totals["产业"] == Decimal("540000000")  # commerce counts in industry
+    assert totals["民生"] == Decimal("150000000")
+    assert "高质量发展" not in totals  # the district's GDP has no domain
+    assert list(totals.values()) == sorted(totals.values(), reverse=True)
+    assert "约102.3亿元" in one(rows, domain="教育")["items"]
+
+
+@answers("before-after")
+def test_before_after(store: ox.Store) -> None:
+    rows = run(store, "before-after")
+    literacy = one(rows, indicatorZh="居民健康素养水平")
+    assert (literacy["before"], literacy["after"]) == ("13.57", "41.59")
+    assert (literacy["beforeText"], literacy["afterText"]) == ("13.57%", "41.59%")
+    assert (literacy["beforePeriod"], literacy["afterPeriod"]) == ("2015", "2021")
+    assert (literacy["beforeStatus"], literacy["afterStatus"]) == ("Baseline", "Actual")
+    assert Decimal(literacy["change"]) == Decimal("28.02") and literacy["unit"] == "PERCENT"
+    assert literacy["subject"] == "罗湖区"
+    # two values of one period that are not a baseline (40.3亿条 and 逾40亿条) are no pair
+    assert "汇集数据量" not in column(rows, "indicatorZh")
+    assert len(run(store, "before-after", indicator="居民健康素养水平")) == 1
+    assert run(store, "before-after", indicator="地区生产总值") == []
+
+
+@answers("big-data-platform-figures")
+def test_big_data_platform_figures(store: ox.Store) -> None:
+    rows = run(store, "big-data-platform-figures")
+    values = {r["valueText"]: (r["value"], r["unit"], r.get("countWord")) for r in rows}
+    assert values == {
+        "逾40亿条": ("4000000000", "NUM", "条"),
+        "38个": ("38", "NUM", "个"),
+        "40.3亿条": ("4030000000", "NUM", "条"),
+        "360项": ("360", "NUM", "项"),
+        "655万次": ("6550000", "NUM", "次"),
+        "超589万条": ("5890000", "NUM", "条"),
+    }
+    assert one(rows, valueText="逾40亿条")["qualifier"] == "MoreThan"
+    assert "qualifier" not in one(rows, valueText="40.3亿条")
+    assert one(rows, valueText="40.3亿条")["indicator"] == "汇集数据量"
+    assert rows[0]["valueText"] == "逾40亿条"  # the section heading comes first
+
+
+@answers("indicator-figures")
+def test_indicator_figures(store: ox.Store) -> None:
+    rows = run(store, "indicator-figures")
+    assert {(r["subject"], r["value"], r["status"], r["qualifier"]) for r in rows} == {
+        ("东门商业步行街改造提升工程(一期)", "540000000", "Estimate", "About"),
+        ("罗湖区教育发展“十四五”规划", "10230000000", "Target", "About"),
+    }
+    literacy = run(store, "indicator-figures", indicator="居民健康素养水平")
+    assert column(literacy, "valueText") == ["13.57%", "41.59%"]
+
+
+@answers("education-plan-targets")
+def test_education_plan_targets(store: ox.Store) -> None:
+    rows = run(store, "education-plan-targets")
+    assert column(rows, "valueText") == ["4.4万个以上", "41所", "约102.3亿元"]
+    places = one(rows, valueText="4.4万个以上")
+    assert (places["value"], places["countWord"], places["qualifier"]) == ("44000", "个", "AtLeast")
+    assert one(rows, valueText="41所")["value"] == "41"
+    money = one(rows, valueText="约102.3亿元")
+    assert (money["value"], money["unit"]) == ("10230000000", "CNY")
+    assert {(r["from"], r["to"]) for r in rows} == {("2021-01-01", "2025-12-31")}
+    assert set(column(rows, "about")) == {"罗湖区教育发展“十四五”规划"}
+
+
+@answers("policies-and-plans")
+def test_policies_and_plans(store: ox.Store) -> None:
+    rows = run(store, "policies-and-plans")
+    opinions = [
+        r for r in rows if r["documentIri"].endswith("opinions-shenzhen-pilot-demonstration-zone")
+    ]
+    assert {r["date"] for r in opinions} == {"2019-08-18"}
+    assert {r["other"] for r in opinions if r["relation"] == "issued by"} == {"中共中央", "国务院"}
+    assert len([r for r in opinions if r["relation"] == "requires"]) == 3
+    answered = {r["other"] for r in opinions if r["relation"] == "answered by"}
+    assert answered == {"渔邨模式", "区大数据平台", "“反向办”数据治理新服务模式"}
+    (smart,) = [r for r in opinions if r["relation"] == "requires" and "大数据" in r["other"]]
+    assert "大数据、云计算、人工智能" in smart["quote"]
+    plan = [r for r in rows if r["documentZh"] == "罗湖区教育发展“十四五”规划"]
+    assert {r["date"] for r in plan} == {"2021–2025"}
+    assert one(plan, relation="basis of")["other"] == "新改扩建公办义务教育学校"
+    only = run(store, "policies-and-plans", document="《意见》")
+    assert {r["documentIri"] for r in only} == {iri("opinions-shenzhen-pilot-demonstration-zone")}
+
+
+@answers("organisations-and-posts")
+def test_organisations_and_posts(store: ox.Store) -> None:
+    rows = run(store, "organisations-and-posts")
+    committee = one(rows, organisationZh="罗湖区委")
+    assert (committee["post"], committee["holder"]) == ("罗湖区委书记", "罗育德")
+    bureau = one(rows, organisationZh="深圳市商务局")
+    assert (bureau["post"], bureau["holder"]) == ("局长", "张非梦")
+    assert "post" not in one(rows, organisationZh="南方日报")
+    assert one(rows, organisationZh="社康中心")["parent"] == "集团"
+    commerce = run(store, "organisations-and-posts", organisation="深圳市商务局")
+    assert set(column(commerce, "organisationZh")) == {"深圳市商务局", "深圳市商务局党组"}
+    assert set(column(commerce, "holder")) == {"张非梦"}
+
+
+@answers("keyword-search")
+def test_keyword_search(store: ox.Store) -> None:
+    rows = run(store, "keyword-search")
+    assert set(column(rows, "entity")) == {
+        iri("post-luohu-party-secretary"),
+        iri("post-commerce-bureau-party-secretary"),
+    }
+    assert set(column(rows, "type")) == {"Post"}
+    english = run(store, "keyword-search", keyword="secretary OF THE cpc")
+    assert column(english, "entity") == [iri("post-luohu-party-secretary")]
+    alternative = run(store, "keyword-search", keyword="全市")
+    assert one(alternative, entity=iri("shenzhen"))["matched"] == "全市"  # a skos:altLabel
+
+
+@answers("counts-by-class")
+def test_counts_by_class(store: ox.Store) -> None:
+    rows = run(store, "counts-by-class")
+    counts = {r["class"].rsplit("#", 1)[-1]: int(r["instances"]) for r in rows}
+    assert counts["District"] == counts["City"] == counts["NewsArticle"] == 1
+    assert counts["Quote"] == 5
+    assert counts["Post"] == 4
+    assert counts["Evidence"] == counts["TextQuoteSelector"] == counts["TextPositionSelector"]
+    assert counts["Observation"] >= 30
+    assert list(counts.values()) == sorted(counts.values(), reverse=True)
+    assert not any(r["class"].startswith("http://www.w3.org/2002/07/owl#") for r in rows)
+    assert one(rows, classEn="District")["classZh"] == "区"
+
+
+@answers("quotes-by-person")
+def test_quotes_by_person(store: ox.Store, text: str) -> None:
+    rows = run(store, "quotes-by-person")
+    assert column(rows, "speakerZh") == ["罗育德", "罗育德", "张非梦", "何女士", "殷刚"]
+    for row in rows:
+        assert row["quote"] in text[int(row["start"]) : int(row["end"])]
+    assert "capacity" not in one(rows, speakerZh="何女士")
+    assert one(rows, speakerZh="殷刚")["capacity"] == "罗湖区教育局局长"
+    luo = run(store, "quotes-by-person", speaker="罗育德")
+    assert {r["capacity"] for r in luo} == {"罗湖区委书记"} and len(luo) == 2
+    assert any("春天的故事" in r["quote"] and "We are confident" in r["quoteEn"] for r in luo)
+
+
+@answers("agents-and-work")
+def test_agents_and_work(store: ox.Store) -> None:
+    rows = run(store, "agents-and-work")
+    assert one(rows, agentZh="社区党委", work="渔邨模式")["role"] == "carries out"
+    assert one(rows, agentZh="罗育德")["work"] == "当好“急先锋”和“排头兵”"
+    issuers = {r["agentZh"] for r in rows if r["role"] == "issued"}
+    assert issuers == {"中共中央", "国务院"}
+    party = run(store, "agents-and-work", agent="社区党委")
+    assert set(column(party, "role")) == {"carries out"} and len(party) == 4
+
+
+@answers("goals")
+def test_goals(store: ox.Store) -> None:
+    rows = run(store, "goals")
+    positioning = one(rows, goalZh="湾区枢纽、万象罗湖")
+    assert (positioning["relation"], positioning["otherEn"]) == (
+        "announced by",
+        "Luohu District Government",
+    )
+    trendy = [r for r in rows if r["goalZh"] == "国际潮流打卡地"]
+    assert ("targeted by", "东门商业步行街改造提升工程(一期)") in {
+        (r["relation"], r["other"]) for r in trendy
+    }
+    parts = run(store, "goals", goal="湾区枢纽、万象罗湖")
+    assert one(parts, goalZh="全面深化改革")["partOf"] == "八个方面,勇当先锋,先行示范"
+    assert "国际潮流打卡地" not in column(parts, "goalZh")
+
+
+@answers("facts-from-passage")
+def test_facts_from_passage(store: ox.Store, text: str) -> None:
+    rows = run(store, "facts-from-passage")
+    assert all("大数据平台" in r["quote"] for r in rows)
+    assert one(rows, kind="fact", node=iri("district-big-data-platform"))["fact"] == "区大数据平台"
+    assert "区大数据平台 carriedOutBy 罗湖区政府" in column(rows, "fact")
+    for row in rows:
+        assert text[int(row["start"]) : int(row["end"])] == row["quote"]
+    first = run(store, "facts-from-passage", text="全省首个")
+    assert "未成年人“一站式”保护中心 firstIn 广东省" in column(first, "fact")
+
+
+@answers("articles")
+def test_articles(store: ox.Store, text: str) -> None:
+    (row,) = run(store, "articles")
+    assert row["headline"] == "先行示范两周年!罗湖谱写“湾区枢纽、万象罗湖”新篇章"
+    assert (row["publisher"], row["author"], row["compiledBy"]) == (
+        "南方日报",
+        "夏凡",
+        "新时代新罗湖",
+    )
+    assert (row["published"], row["referenceYear"]) == ("2021-08", "2021")
+    assert int(row["characters"]) == len(text)
+    assert int(row["quotes"]) == 5
+    observations = run(store, "counts-by-class")
+    count = one(observations, classEn="Observation")["instances"]
+    assert row["figures"] == count
+    assert int(row["statements"]) > 0 and int(row["mentions"]) > 0
