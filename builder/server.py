@@ -170,9 +170,7 @@ def graph_from_file(path: Path) -> GraphData:
     """The quads of an RDF file, its format told by its extension."""
     fmt = RDF_EXTENSIONS.get(path.suffix)
     if fmt is None:
-        raise ServerError(
-            f"cannot tell the RDF format of {path} (use {', '.join(RDF_EXTENSIONS)})"
-        )
+        raise ServerError(f"cannot tell the RDF format of {path} (use {', '.join(RDF_EXTENSIONS)})")
     try:
         quads = list(ox.parse(path=str(path), format=fmt))
     except (SyntaxError, OSError) as err:
@@ -521,69 +519,42 @@ def query_form(query_text: str) -> type:
 
 
 def _post_query(endpoint: str, text: str, accept: str, timeout: float) -> Response:
-    try:
-        return http(
-            endpoint,
-            "POST",
-            text.encode("utf-8"),
-            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
-            timeout,
-        )
-    except ServerError as err:
-        raise QueryError(str(err)) from err
+    headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept}
+    return http(endpoint, "POST", text.encode("utf-8"), headers, timeout)
 
 
 def _parse_results(answer: Response) -> ox.QuerySolutions | ox.QueryBoolean:
     fmt = ox.QueryResultsFormat.from_media_type(answer.media_type)
-    if fmt is None or fmt == ox.QueryResultsFormat.CSV:
+    if fmt is None or fmt == ox.QueryResultsFormat.CSV:  # CSV loses term types: not parsed
         raise QueryError(f"the endpoint answered {answer.media_type}, not SPARQL results")
     try:
         return ox.parse_query_results(answer.body, format=fmt)
     except SyntaxError as err:
-        raise QueryError(f"the endpoint's results are not valid {answer.media_type}: {err}") from err
+        raise QueryError(
+            f"the endpoint's results are not valid {answer.media_type}: {err}"
+        ) from err
 
 
-def remote_select(
-    endpoint: str,
-    query_text: str,
-    bindings: Mapping[ox.Variable, Term] | None = None,
-    timeout: float = HTTP_TIMEOUT,
-) -> ox.QuerySolutions | ox.QueryBoolean:
-    """Solutions (or the boolean) of a SELECT or ASK run by an endpoint."""
-    text = protocol_text(query_text, bindings or {})
-    return _parse_results(_post_query(endpoint, text, RESULT_TYPES["json"], timeout))
+def _graph_result(endpoint: str, text: str, timeout: float) -> bytes:
+    """CONSTRUCT or DESCRIBE: N-Triples asked for, Turtle with the project's prefixes given."""
+    answer = _post_query(endpoint, text, "application/n-triples, text/turtle;q=0.5", timeout)
+    rdf_format = ox.RdfFormat.from_media_type(answer.media_type)
+    if rdf_format is None:
+        raise QueryError(f"the endpoint answered {answer.media_type}, not RDF")
+    try:
+        triples = [q.triple for q in ox.parse(answer.body, format=rdf_format)]
+    except SyntaxError as err:
+        raise QueryError(f"the endpoint's graph is not valid {answer.media_type}: {err}") from err
+    return as_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
 
 
-def remote_query(
-    endpoint: str,
-    query_text: str,
-    bindings: Mapping[ox.Variable, Term],
-    fmt: str,
-    timeout: float = HTTP_TIMEOUT,
-) -> bytes:
-    """Run a query on a SPARQL endpoint; the bytes `builder.query.render` would give locally.
-
-    json, csv and tsv are the endpoint's own serialisation (asked for with `Accept`); table
-    is rendered here from JSON results; CONSTRUCT and DESCRIBE results are read as N-Triples
-    and written as Turtle with the project's prefixes. Raises QueryError (exit code 2).
-    """
-    form = query_form(query_text)
-    text = protocol_text(query_text, bindings)
-    if form is ox.QueryTriples:
-        answer = _post_query(endpoint, text, "application/n-triples", timeout)
-        rdf_format = ox.RdfFormat.from_media_type(answer.media_type)
-        if rdf_format is None:
-            raise QueryError(f"the endpoint answered {answer.media_type}, not RDF")
-        try:
-            triples = [q.triple for q in ox.parse(answer.body, format=rdf_format)]
-        except SyntaxError as err:
-            raise QueryError(f"the endpoint's graph is not valid: {err}") from err
-        return as_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-    if fmt in RESULT_TYPES and fmt != "json":
+def _results(endpoint: str, text: str, fmt: str, timeout: float) -> bytes:
+    """SELECT or ASK: the endpoint's csv/tsv/json when it has it, else rendered from JSON."""
+    if fmt in ("csv", "tsv"):
         try:
             answer = _post_query(endpoint, text, RESULT_TYPES[fmt], timeout)
-        except QueryError as err:
-            if not isinstance(err.__cause__, HTTPStatusError) or err.__cause__.status != 406:
+        except HTTPStatusError as err:
+            if err.status != 406:  # 406 Not Acceptable: ask for JSON and convert below
                 raise
         else:
             if answer.media_type == RESULT_TYPES[fmt]:
@@ -595,6 +566,45 @@ def remote_query(
     return render(_parse_results(answer), fmt)
 
 
+def remote_select(
+    endpoint: str,
+    query_text: str,
+    bindings: Mapping[ox.Variable, Term] | None = None,
+    timeout: float = HTTP_TIMEOUT,
+) -> ox.QuerySolutions | ox.QueryBoolean:
+    """Solutions (or the boolean) of a SELECT or ASK run by an endpoint."""
+    text = protocol_text(query_text, bindings or {})
+    try:
+        return _parse_results(_post_query(endpoint, text, RESULT_TYPES["json"], timeout))
+    except ServerError as err:
+        raise QueryError(str(err)) from err
+
+
+def remote_query(
+    endpoint: str,
+    query_text: str,
+    bindings: Mapping[ox.Variable, Term],
+    fmt: str,
+    timeout: float = HTTP_TIMEOUT,
+) -> bytes:
+    """Run a query on a SPARQL endpoint; the bytes `builder.query.render` would give locally.
+
+    `fmt` is table, csv, tsv or json. csv, tsv and json are the endpoint's own serialisation
+    (asked for with `Accept`); table is rendered here from JSON results, with prefixed names;
+    CONSTRUCT and DESCRIBE results are read as N-Triples and written as Turtle with the
+    project's prefixes. Every failure (syntax, HTTP status, unreachable endpoint) raises
+    QueryError (exit code 2).
+    """
+    form = query_form(query_text)
+    text = protocol_text(query_text, bindings)
+    try:
+        if form is ox.QueryTriples:
+            return _graph_result(endpoint, text, timeout)
+        return _results(endpoint, text, fmt, timeout)
+    except ServerError as err:
+        raise QueryError(str(err)) from err
+
+
 def remote_resolve_entity(
     endpoint: str, value: str, base: str = DEFAULT_BASE, timeout: float = HTTP_TIMEOUT
 ) -> ox.NamedNode:
@@ -603,7 +613,8 @@ def remote_resolve_entity(
         return ox.NamedNode(value[1:-1])
     if re.match(r"^[a-z][a-z0-9+.-]*://", value):
         return ox.NamedNode(value)
-    found = remote_select(endpoint, LABEL_LOOKUP, {ox.Variable("wanted"): ox.Literal(value)})
+    wanted = {ox.Variable("wanted"): ox.Literal(value)}
+    found = remote_select(endpoint, LABEL_LOOKUP, wanted, timeout)
     assert isinstance(found, ox.QuerySolutions)
     named = [row["entity"] for row in found if isinstance(row["entity"], ox.NamedNode)]
     if len(named) == 1:
@@ -615,7 +626,8 @@ def remote_resolve_entity(
         )
     if re.match(r"^[a-z0-9-]+$", value):
         candidate = ox.NamedNode(base + value)
-        asked = remote_select(endpoint, f"ASK {{ {candidate} ?p ?o }}", timeout=timeout)
+        exists = {ox.Variable("entity"): candidate}
+        asked = remote_select(endpoint, "ASK { ?entity ?p ?o }", exists, timeout)
         if isinstance(asked, ox.QueryBoolean) and bool(asked):
             return candidate
     raise QueryError(f"no entity is labelled {value!r} (in zh or en) and no id matches it")
@@ -634,13 +646,10 @@ def remote_bind(
     itself on an empty store, before any request is made.
     """
     entities = {p.name for p in query.params if p.kind == "entity"}
-    as_text = tuple(
-        replace(p, kind="text") if p.name in entities else p for p in query.params
-    )
+    as_text = tuple(replace(p, kind="text") if p.name in entities else p for p in query.params)
     bound = bind(ox.Store(), replace(query, params=as_text), values, base)
     for name in sorted(entities):
         variable = ox.Variable(name)
         if variable in bound:
             bound[variable] = remote_resolve_entity(endpoint, bound[variable].value, base, timeout)
     return bound
-

@@ -1,0 +1,219 @@
+"""Commands that put the graph behind HTTP: serve (an Oxigraph server), publish (Graph Store)."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from types import FrameType
+from typing import Any, TypeVar
+
+import click
+
+from .cli_options import data_inputs, data_options, reports_input_errors
+from .errors import EXIT_INPUT
+from .server import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    UPLOAD_FORMATS,
+    GraphData,
+    ServerError,
+    base_url,
+    check_location,
+    graph_from_build,
+    graph_from_file,
+    is_loopback,
+    load_store,
+    port_is_free,
+    publish,
+    running_server,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+BUILT_TRIG = Path("out") / "luohu-kg.trig"
+
+
+def reports_server_errors(func: F) -> F:
+    """Turn a ServerError (no oxigraph, busy port, HTTP error...) into one line and exit 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ServerError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(EXIT_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def graph_to_use(data: tuple[str, ...], base: str) -> GraphData:
+    """One RDF file given as --data; else out/luohu-kg.trig when built and no --data is given;
+    else the graph built in memory from the fact files."""
+    if len(data) == 1 and Path(data[0]).is_file():
+        return graph_from_file(Path(data[0]))
+    if not data and BUILT_TRIG.is_file():
+        return graph_from_file(BUILT_TRIG)
+    return graph_from_build(data_inputs(data), base)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt (like Ctrl-C), so the server child is stopped too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def store_directory(location: str | None) -> Iterator[Path]:
+    """The given store directory (new or empty, kept), or a temporary one removed on exit."""
+    if location is not None:
+        path = Path(location)
+        check_location(path)
+        yield path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="luohu-kg-store-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@click.command("serve")
+@data_options
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="TCP port to listen on.",
+)
+@click.option(
+    "--bind",
+    "host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    metavar="ADDRESS",
+    help="Address to listen on. A non-loopback address exposes the endpoint, which has no "
+    "authentication, to the network.",
+)
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Accept SPARQL updates and Graph Store writes (oxigraph serve); read-only otherwise.",
+)
+@click.option(
+    "--location",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Keep the Oxigraph store in DIR (new or empty). Default: a temporary directory, "
+    "removed on exit.",
+)
+@reports_input_errors
+@reports_server_errors
+def serve_command(
+    data: tuple[str, ...], base: str, port: int, host: str, writable: bool, location: str | None
+) -> None:
+    """Serve the graph as a SPARQL endpoint (Oxigraph) until Ctrl-C.
+
+    Loads out/luohu-kg.trig when built (or an RDF file given as --data, or the graph built
+    from the fact files) into an Oxigraph store and runs the `oxigraph` server on it. The
+    default graph holds every triple; the ontology and each article are also named graphs.
+    """
+    if not is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}, not loopback: anyone who can reach this machine "
+            "can query the graph" + (" and change it" if writable else ""),
+            err=True,
+        )
+    if not port_is_free(host, port):
+        raise ServerError(f"cannot listen on {host} port {port}: in use or not a local address")
+    graph = graph_to_use(data, base)
+    try:
+        with sigterm_interrupts(), store_directory(location) as store:
+            click.echo(f"loading {len(graph.quads)} quads ({graph.origin}) into {store}", err=True)
+            load_store(store, graph)
+            with running_server(store, host, port, writable) as server:
+                _announce(base_url(host, port), store, location is not None, writable)
+                code = server.process.wait()
+                if code > 0:
+                    raise ServerError(f"oxigraph exited with code {code}: {server.log_tail()}")
+    except KeyboardInterrupt:
+        pass
+    click.echo("server stopped", err=True)
+
+
+def _announce(url: str, store: Path, kept: bool, writable: bool) -> None:
+    click.echo(f"SPARQL query endpoint: {url}/query")
+    if writable:
+        click.echo(f"SPARQL update endpoint: {url}/update")
+    click.echo(f"graph store: {url}/store")
+    click.echo(f"store location: {store} ({'kept' if kept else 'temporary, removed on exit'})")
+    click.echo(f"serving {'writable' if writable else 'read-only'}; press Ctrl-C to stop")
+
+
+@click.command("publish")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph), "
+    "http://localhost:3030/DATASET/data (Fuseki), "
+    "http://localhost:7200/repositories/REPO/rdf-graphs/service (GraphDB).",
+)
+@click.option("--graph", metavar="IRI", help="Named graph to write. Default: the default graph.")
+@data_options
+@click.option(
+    "--replace", is_flag=True, help="Replace the graph's content (PUT); default: add to it (POST)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(UPLOAD_FORMATS)),
+    default="ttl",
+    show_default=True,
+    help="Upload as Turtle or N-Triples.",
+)
+@reports_input_errors
+@reports_server_errors
+def publish_command(
+    endpoint: str,
+    graph: str | None,
+    data: tuple[str, ...],
+    base: str,
+    replace: bool,
+    fmt: str,
+) -> None:
+    """Upload the graph (ontology and data) with the SPARQL 1.1 Graph Store HTTP Protocol.
+
+    Uses out/luohu-kg.trig when built (or an RDF file given as --data, or the graph built
+    from the fact files); every triple goes into one graph. Exit code 2 on an HTTP error or
+    an unreachable endpoint.
+    """
+    source = graph_to_use(data, base)
+    answer = publish(endpoint, source, graph, replace, fmt)
+    where = f"graph <{graph}>" if graph is not None else "the default graph"
+    verb = "replaced" if replace else "added to"
+    click.echo(
+        f"{verb} {where} at {endpoint}: {len(source.triples())} triples "
+        f"({source.origin}; HTTP {answer.status})"
+    )
+
+
+COMMANDS = (serve_command, publish_command)
