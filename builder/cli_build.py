@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .analytics import graphml_bytes
-from .cli_options import data_inputs, data_options, reports_input_errors
+from .cli_options import data_inputs, data_options, reports_input_errors, store_option
 from .coverage import corpus_coverage, format_report
 from .errors import EXIT_OK, EXIT_VIOLATIONS
 from .outputs import FORMATS, serialize, write_atomic
@@ -24,10 +24,12 @@ SHACL_AUTO_LIMIT = 200_000  # pySHACL needs minutes on a million triples
 @click.command("build")
 @data_options
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path())
+@click.option("--html/--no-html", default=True, show_default=True, help="Write graph.html.")
+@store_option
 @reports_input_errors
-def build_command(data: tuple[str, ...], base: str, out_dir: str) -> None:
+def build_command(data: tuple[str, ...], base: str, out_dir: str, html: bool, store: str) -> None:
     """Check the fact files and write every output (RDF files, graph.html) into OUT."""
-    for path in build_to(data_inputs(data), Path(out_dir), base):
+    for path in build_to(data_inputs(data), Path(out_dir), base, html=html, store=store):
         click.echo(f"wrote {path}")
 
 
@@ -98,10 +100,11 @@ def coverage_command(data: tuple[str, ...], base: str, verbose: bool) -> None:
 
 @click.command("stats")
 @data_options
+@store_option
 @reports_input_errors
-def stats_command(data: tuple[str, ...], base: str) -> None:
+def stats_command(data: tuple[str, ...], base: str, store: str) -> None:
     """Counts of the data graph by class and property."""
-    click.echo(format_stats(build(data_inputs(data), base).graph()))
+    click.echo(format_stats(build(data_inputs(data), base).graph(store=store)))
 
 
 COMMANDS = (build_command, validate_command, export_command, coverage_command, stats_command)

@@ -56,3 +56,14 @@ def reports_input_errors(func: F) -> F:
             sys.exit(EXIT_INPUT)
 
     return wrapper  # type: ignore[return-value]
+
+
+def store_option(func: F) -> F:
+    """`--store auto|memory|oxigraph`: the store behind the rdflib graph."""
+    return click.option(
+        "--store",
+        type=click.Choice(["auto", "memory", "oxigraph"]),
+        default="auto",
+        show_default=True,
+        help="Store of the rdflib graph: auto is memory up to 200,000 triples, Oxigraph above.",
+    )(func)

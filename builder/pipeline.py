@@ -54,14 +54,25 @@ def build(inputs: list[str], base: str = DEFAULT_BASE) -> Built:
 
 
 HTML_NAME = "graph.html"
+HTML_MAX_NODES = 2000  # the build's overview page keeps the most central entities of a corpus
 
 
-def build_to(inputs: list[str], out_dir: Path, base: str = DEFAULT_BASE) -> list[Path]:
+def build_to(
+    inputs: list[str],
+    out_dir: Path,
+    base: str = DEFAULT_BASE,
+    html: bool = True,
+    store: str = "auto",
+) -> list[Path]:
     """Build and write every output file into `out_dir`; nothing is written on bad input."""
-    from .viz import graph_html  # the page needs jinja2 and networkx: load them only here
-
     built = build(inputs, base)
-    page, _view = graph_html(built.graph())
+    page = None
+    if html:
+        from .viz import graph_html  # the page needs jinja2 and networkx: load them only here
+
+        page, _view = graph_html(built.graph(store=store), max_nodes=HTML_MAX_NODES)
     written = write_all(built.parts(), out_dir)
-    write_atomic(out_dir / HTML_NAME, page)
-    return [*written, out_dir / HTML_NAME]
+    if page is not None:
+        write_atomic(out_dir / HTML_NAME, page)
+        written.append(out_dir / HTML_NAME)
+    return written

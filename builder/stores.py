@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from .prefixes import PREFIXES
@@ -68,7 +69,8 @@ def rdflib_graph(triples: Iterable[ox.Triple], store: str = "memory") -> Graph:
 
         backing = ox.Store()
         backing.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        graph = Graph(store=OxigraphStore(store=backing))
+        # rdflib's default-graph identifier is what oxrdflib maps to Oxigraph's default graph
+        graph = Graph(store=OxigraphStore(store=backing), identifier=DATASET_DEFAULT_GRAPH_ID)
     else:
         graph = Graph()
         graph.addN(
