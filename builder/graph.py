@@ -97,14 +97,16 @@ class _ArticleTriples:
         add(node, OA.hasSource, self.article_iri)
         add(node, OA.hasSelector, quote)
         add(node, OA.hasSelector, position)
-        add(node, LK.line, _int(ev.line, XSD.positiveInteger))
+        # xsd:integer, not nonNegativeInteger: Oxigraph and other stores normalise the
+        # derived integer types to xsd:integer, and the graph should read the same everywhere
+        add(node, LK.line, _int(ev.line))
         add(quote, RDF.type, OA.TextQuoteSelector)
         add(quote, OA.exact, _lit(ev.quote))
         add(quote, OA.prefix, _lit(ev.prefix))
         add(quote, OA.suffix, _lit(ev.suffix))
         add(position, RDF.type, OA.TextPositionSelector)
-        add(position, OA.start, _int(ev.start, XSD.nonNegativeInteger))
-        add(position, OA.end, _int(ev.end, XSD.nonNegativeInteger))
+        add(position, OA.start, _int(ev.start))
+        add(position, OA.end, _int(ev.end))
         return node
 
     def period(self, period: Period) -> URIRef:
