@@ -33,6 +33,9 @@ LAZY_COMMANDS = {
     "analyze": "cli_graph",
     "path": "cli_graph",
     "export-graphml": "cli_graph",
+    "serve": "cli_server",
+    "publish": "cli_server",
+    "synth": "cli_synth",
 }
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 BUILT_GRAPH = Path("out") / "luohu-kg.ttl"
@@ -80,6 +83,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     metavar="PATH",
     help="RDF file, or a data folder to build in memory. Default: out/luohu-kg.ttl if built.",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="SPARQL query URL (e.g. http://127.0.0.1:7878/query) to run on instead of a local graph.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write results here.")
 @click.option("--list", "list_queries", is_flag=True, help="List the catalog and exit.")
 def query_command(
@@ -89,6 +97,7 @@ def query_command(
     fmt: str,
     infer: str,
     data: str | None,
+    endpoint: str | None,
     output: str | None,
     list_queries: bool,
 ) -> None:
@@ -109,9 +118,17 @@ def query_command(
             if sparql is not None
             else find_query(str(name))
         )
-        store = _open_store(data, infer)
-        result = execute(store, query.text, bind(store, query, _parse_params(params)))
-        content = render(result, fmt)
+        if endpoint is not None:
+            if data is not None or infer != "none":
+                raise click.UsageError("--endpoint cannot be combined with --data or --infer")
+            from .server import remote_bind, remote_query
+
+            bindings = remote_bind(endpoint, query, _parse_params(params))
+            content = remote_query(endpoint, query.text, bindings, fmt)
+        else:
+            store = _open_store(data, infer)
+            result = execute(store, query.text, bind(store, query, _parse_params(params)))
+            content = render(result, fmt)
     except QueryError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_INPUT)

@@ -142,6 +142,8 @@ def serve_command(
             "can query the graph" + (" and change it" if writable else ""),
             err=True,
         )
+    if location is not None:
+        check_location(Path(location))
     if not port_is_free(host, port):
         raise ServerError(f"cannot listen on {host} port {port}: in use or not a local address")
     graph = graph_to_use(data, base)

@@ -36,15 +36,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import pyoxigraph as ox
 
 from .prefixes import DEFAULT_BASE, PREFIXES
 from .query import (
-    LABEL_LOOKUP,
     RDF_EXTENSIONS,
     CatalogQuery,
     QueryError,
@@ -220,7 +219,11 @@ def load_store(location: Path, graph: GraphData) -> None:
         files = load_files(graph, Path(folder))
         command = [oxigraph_binary(), "load", "--location", str(location), "--file"]
         done = subprocess.run(
-            [*command, *map(str, files)], capture_output=True, text=True, check=False
+            [*command, *map(str, files)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
         )
     if done.returncode != 0:
         raise ServerError(f"oxigraph load failed ({done.returncode}): {done.stderr.strip()}")
@@ -251,8 +254,9 @@ def _answers(url: str) -> bool:
     request = urllib.request.Request(
         url + "/query?query=ASK%7B%7D", headers={"Accept": RESULT_TYPES["json"]}
     )
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # our own server
     try:
-        with _opener(url).open(request, timeout=2) as response:
+        with direct.open(request, timeout=2) as response:
             return int(response.status) == 200
     except (OSError, urllib.error.URLError):
         return False
@@ -605,32 +609,47 @@ def remote_query(
         raise QueryError(str(err)) from err
 
 
-def remote_resolve_entity(
-    endpoint: str, value: str, base: str = DEFAULT_BASE, timeout: float = HTTP_TIMEOUT
-) -> ox.NamedNode:
-    """`builder.query.resolve_entity` against an endpoint: IRI, zh or en label, or fact id."""
-    if value.startswith("<") and value.endswith(">"):
-        return ox.NamedNode(value[1:-1])
-    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
-        return ox.NamedNode(value)
-    wanted = {ox.Variable("wanted"): ox.Literal(value)}
-    found = remote_select(endpoint, LABEL_LOOKUP, wanted, timeout)
-    assert isinstance(found, ox.QuerySolutions)
-    named = [row["entity"] for row in found if isinstance(row["entity"], ox.NamedNode)]
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise QueryError(
-            f"{value!r} names {len(named)} entities: {', '.join(t.value for t in named[:5])}; "
-            "pass an IRI instead"
-        )
-    if re.match(r"^[a-z0-9-]+$", value):
-        candidate = ox.NamedNode(base + value)
-        exists = {ox.Variable("entity"): candidate}
-        asked = remote_select(endpoint, "ASK { ?entity ?p ?o }", exists, timeout)
-        if isinstance(asked, ox.QueryBoolean) and bool(asked):
-            return candidate
-    raise QueryError(f"no entity is labelled {value!r} (in zh or en) and no id matches it")
+class EndpointStore:
+    """The part of `pyoxigraph.Store` that `builder.query.bind` uses, answered by an endpoint.
+
+    `bind` resolves entity parameters with `resolve_entity`, which runs LABEL_LOOKUP through
+    `query` (the label as a substitution, sent here as a VALUES-bound literal) and checks a
+    fact id with `quads_for_pattern`. Passing this object to `bind` keeps the remote lookup
+    the same as the local one.
+    """
+
+    def __init__(self, endpoint: str, timeout: float = HTTP_TIMEOUT) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def query(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[ox.Variable, Term] | None = None,
+        **_options: object,
+    ) -> ox.QuerySolutions | ox.QueryBoolean:
+        """Run a SELECT or ASK on the endpoint (prefixes and the union option are ignored)."""
+        return remote_select(self.endpoint, query, substitutions, self.timeout)
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        object_: Term | None,
+        graph_name: None = None,
+    ) -> list[ox.Quad]:
+        """The endpoint's default-graph triples matching the pattern (None: any)."""
+        names = ("s", "p", "o")
+        given = {
+            ox.Variable(n): t
+            for n, t in zip(names, (subject, predicate, object_), strict=True)
+            if t is not None
+        }
+        text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+        solutions = remote_select(self.endpoint, text, given, self.timeout)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [ox.Quad(row["s"], row["p"], row["o"]) for row in solutions]
 
 
 def remote_bind(
@@ -642,14 +661,9 @@ def remote_bind(
 ) -> dict[ox.Variable, Term]:
     """`builder.query.bind` with entity parameters resolved against the endpoint.
 
-    The other parameters (text, number, iri, defaults, unknown names) are checked by `bind`
-    itself on an empty store, before any request is made.
+    The very same `bind` runs, on an EndpointStore; parameters that are not entities (text,
+    number, iri, unknown names) are checked before any request is made.
     """
-    entities = {p.name for p in query.params if p.kind == "entity"}
-    as_text = tuple(replace(p, kind="text") if p.name in entities else p for p in query.params)
-    bound = bind(ox.Store(), replace(query, params=as_text), values, base)
-    for name in sorted(entities):
-        variable = ox.Variable(name)
-        if variable in bound:
-            bound[variable] = remote_resolve_entity(endpoint, bound[variable].value, base, timeout)
-    return bound
+    if not any(p.kind == "entity" for p in query.params):
+        return bind(ox.Store(), query, values, base)
+    return bind(cast(ox.Store, EndpointStore(endpoint, timeout)), query, values, base)

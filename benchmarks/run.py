@@ -1,0 +1,234 @@
+"""Corpus benchmark: luohu-kg against pyoxigraph alone and rdflib's memory store (not a test).
+
+For N synthetic articles (default 10, 100, 1000; `luohu-kg synth` makes them, deterministic by
+seed) each step runs in a fresh child process, so its wall time and peak RSS are its own:
+
+- build: fact files -> checked facts -> triples -> Turtle, N-Triples, JSON-LD, TriG (no HTML)
+- ox-load-dump: pyoxigraph alone loads the same N-Triples and writes Turtle
+- rdflib-load-dump: rdflib's memory store parses the same N-Triples and writes Turtle
+- queries: every catalog query through luohu-kg (pyoxigraph, parameters bound)
+- ox-queries: the same queries on a bare pyoxigraph store
+- rdflib-queries: the same queries on rdflib's memory store (60 s limit per query)
+- validate: the *-violation checks on Oxigraph (pySHACL takes minutes at this size)
+- viz: the HTML view with --max-nodes 500
+
+    python benchmarks/run.py [--articles 10 100 1000] [--seed 7]
+
+Prints a table and writes benchmarks/results.md and benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+RDFLIB_QUERY_LIMIT = 60
+
+
+def _catalog_questions() -> list[Any]:
+    from builder.query import catalog
+
+    return [q for name, q in catalog().items() if not name.endswith("-violation")]
+
+
+def _defaults(store: Any, query: Any) -> dict[Any, Any]:
+    from builder.query import bind
+
+    return bind(store, query, {})
+
+
+def step(name: str, corpus: Path, out: Path) -> dict[str, Any]:
+    """One measured step, run inside the child process."""
+    nt = out / "luohu-kg.nt"
+    start = time.perf_counter()
+    extra: dict[str, Any] = {}
+    if name == "build":
+        from builder.pipeline import build_to
+
+        build_to([str(corpus)], out, html=False)
+        extra["triples"] = sum(1 for _ in nt.open("rb"))
+    elif name == "ox-load-dump":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        store.dump(str(out / "ox.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+    elif name == "rdflib-load-dump":
+        from rdflib import Graph
+
+        graph = Graph()
+        graph.parse(str(nt), format="nt")
+        graph.serialize(str(out / "rdflib.ttl"), format="turtle")
+    elif name in {"queries", "ox-queries"}:
+        import pyoxigraph as ox
+
+        from builder.query import bind, execute, load_store, render
+
+        store = load_store(out / "luohu-kg.ttl")
+        extra["load"] = time.perf_counter() - start
+        times = {}
+        for query in _catalog_questions():
+            subs = _defaults(store, query)
+            began = time.perf_counter()
+            if name == "queries":
+                render(execute(store, query.text, bind(store, query, {})), "csv")
+            else:
+                result = store.query(query.text, substitutions=subs)
+                result.serialize(format=ox.QueryResultsFormat.CSV)  # type: ignore[union-attr]
+            times[query.name] = time.perf_counter() - began
+        extra["per_query"] = times
+        extra["queries_total"] = sum(times.values())
+    elif name == "rdflib-queries":
+        from rdflib import Graph
+
+        from builder.query import load_store
+        from builder.stores import to_rdflib
+
+        graph = Graph()
+        graph.parse(str(nt), format="nt")
+        extra["load"] = time.perf_counter() - start
+        lookup = load_store(out / "luohu-kg.ttl")  # only to resolve default parameters
+        times = {}
+
+        def timeout(_signum: int, _frame: Any) -> None:
+            raise TimeoutError
+
+        signal.signal(signal.SIGALRM, timeout)
+        for query in _catalog_questions():
+            bindings = {k.value: to_rdflib(v) for k, v in _defaults(lookup, query).items()}
+            began = time.perf_counter()
+            signal.alarm(RDFLIB_QUERY_LIMIT)
+            try:
+                list(graph.query(query.text, initBindings=bindings))
+                times[query.name] = time.perf_counter() - began
+            except TimeoutError:
+                times[query.name] = None
+            finally:
+                signal.alarm(0)
+        extra["per_query"] = times
+        extra["queries_total"] = sum(t for t in times.values() if t is not None)
+        extra["timeouts"] = sum(1 for t in times.values() if t is None)
+    elif name == "validate":
+        from builder.query import load_store, violations
+
+        store = load_store(out / "luohu-kg.ttl")
+        extra["violations"] = len(violations(store))
+    elif name == "viz":
+        from builder.pipeline import build
+        from builder.viz import graph_html
+
+        page, view = graph_html(build([str(corpus)]).graph(store="auto"), max_nodes=500)
+        extra["nodes_shown"] = len(view.nodes) if hasattr(view, "nodes") else None
+        extra["html_bytes"] = len(page)
+    else:
+        raise SystemExit(f"unknown step {name}")
+    extra["seconds"] = time.perf_counter() - start
+    return extra
+
+
+def run_child(name: str, corpus: Path, out: Path) -> dict[str, Any]:
+    """Run one step in a child process; add its peak RSS (MiB)."""
+    args = [sys.executable, __file__, "--step", name, "--corpus", str(corpus), "--out", str(out)]
+    child = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _pid, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        raise SystemExit(f"step {name} failed with status {status}")
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    result["peak_rss_mib"] = usage.ru_maxrss / 1024
+    return result
+
+
+def corpus_for(articles: int, seed: int) -> Path:
+    """The synthetic corpus of N articles, written once and kept under benchmarks/.work."""
+    from builder.synth import write_corpus
+
+    folder = WORK / f"corpus-{articles}-{seed}"
+    if not (folder / "articles").is_dir():
+        write_corpus(folder, articles, seed=seed)
+    return folder
+
+
+def main() -> None:
+    """Run every step for every size, print and keep the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(step(args.step, args.corpus, args.out)))
+        return
+    steps = ["build", "ox-load-dump", "rdflib-load-dump", "queries", "ox-queries",
+             "rdflib-queries", "validate", "viz"]  # fmt: skip
+    results: dict[str, dict[str, Any]] = {}
+    for articles in args.articles:
+        corpus = corpus_for(articles, args.seed)
+        out = WORK / f"out-{articles}-{args.seed}"
+        out.mkdir(parents=True, exist_ok=True)
+        row: dict[str, Any] = {}
+        for name in steps:
+            row[name] = run_child(name, corpus, out)
+            print(f"N={articles} {name}: {row[name]['seconds']:.2f} s, "
+                  f"{row[name]['peak_rss_mib']:.0f} MiB", flush=True)  # fmt: skip
+        results[str(articles)] = row
+    write_results(results)
+
+
+def write_results(results: dict[str, dict[str, Any]]) -> None:
+    """benchmarks/results.json and a Markdown table in benchmarks/results.md."""
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    lines = [
+        "# Corpus benchmark",
+        "",
+        "Each step is a fresh process on this machine (2 cores). Times in seconds, "
+        "peak RSS in MiB.",
+        "`ours` = luohu-kg; `ox` = pyoxigraph alone on the same triples; `rdflib` = rdflib's "
+        "memory store on the same triples.",
+        "",
+        "| articles | triples | build (ours) | ox load+dump | rdflib load+dump | build / ox "
+        "| queries ours | queries ox | queries rdflib | ours / ox | rdflib path / ours "
+        "| violation checks | viz (500 nodes) | peak RSS build |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for articles, row in results.items():
+        ours = row["build"]["seconds"] + row["queries"]["queries_total"]
+        rdflib_path = row["rdflib-load-dump"]["seconds"] + row["rdflib-queries"]["seconds"]
+        timeouts = row["rdflib-queries"].get("timeouts", 0)
+        rdflib_queries = f"{row['rdflib-queries']['queries_total']:.2f}" + (
+            f" ({timeouts} over {RDFLIB_QUERY_LIMIT} s)" if timeouts else ""
+        )
+        lines.append(
+            f"| {articles} | {row['build']['triples']:,} | {row['build']['seconds']:.2f} "
+            f"| {row['ox-load-dump']['seconds']:.2f} | {row['rdflib-load-dump']['seconds']:.2f} "
+            f"| {row['build']['seconds'] / row['ox-load-dump']['seconds']:.2f}× "
+            f"| {row['queries']['queries_total']:.3f} | {row['ox-queries']['queries_total']:.3f} "
+            f"| {rdflib_queries} "
+            f"| {row['queries']['queries_total'] / row['ox-queries']['queries_total']:.2f}× "
+            f"| {rdflib_path / ours:.1f}× | {row['validate']['seconds']:.2f} "
+            f"| {row['viz']['seconds']:.2f} | {row['build']['peak_rss_mib']:.0f} |"
+        )
+    lines += [
+        "",
+        "Validation at this size runs the `*-violation.rq` checks on Oxigraph; pySHACL is used by "
+        "`luohu-kg validate` up to 200,000 triples (`--shacl always` forces it).",
+    ]
+    text = "\n".join(lines) + "\n"
+    (HERE / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
