@@ -82,17 +82,33 @@ class _ArticleTriples:
 
     def __init__(self, corpus: Corpus, vocab: Vocabulary, mint: Minter, article: Article) -> None:
         self.corpus, self.vocab, self.mint, self.article = corpus, vocab, mint, article
+        # each subject's triples are kept together, so the writers need not sort or group:
+        # facts in `out`, evidence and statement nodes in `side`, periods once per article
         self.out: list[Triple] = []
+        self.side: list[Triple] = []
+        self.periods: dict[str, list[Triple]] = {}
+        self.mentions: list[Triple] = []
+        self.header_end = 0
         self.article_iri = mint.article(article.id)
         self.properties = {k: URIRef(str(v)) for k, v in vocab.object_properties.items()}
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | ox.Literal) -> None:
         self.out.append(ox.Triple(s, p, o))
 
+    def add_side(self, s: URIRef, p: URIRef, o: URIRef | ox.Literal) -> None:
+        self.side.append(ox.Triple(s, p, o))
+
+    def triples(self) -> tuple[list[Triple], list[Triple]]:
+        """The article's own triples (header and mentions, facts, evidence), and its periods."""
+        periods = [t for block in self.periods.values() for t in block]
+        own = [*self.out[: self.header_end], *self.mentions, *self.out[self.header_end :],
+               *self.side]  # fmt: skip
+        return own, periods
+
     def evidence(self, key: str, ev: Evidence) -> URIRef:
         node = self.mint.evidence(key)
         quote, position = URIRef(f"{node.value}/quote"), URIRef(f"{node.value}/position")
-        add = self.add
+        add = self.add_side
         add(node, RDF.type, LK.Evidence)
         add(node, OA.hasSource, self.article_iri)
         add(node, OA.hasSelector, quote)
@@ -111,7 +127,13 @@ class _ArticleTriples:
 
     def period(self, period: Period) -> URIRef:
         node = self.mint.period(period.key)
-        add = self.add
+        if period.key in self.periods:
+            return node
+        block = self.periods[period.key] = []
+
+        def add(s: URIRef, p: URIRef, o: URIRef | ox.Literal) -> None:
+            block.append(ox.Triple(s, p, o))
+
         add(node, RDF.type, TIME.ProperInterval)
         add(node, RDFS.label, _lit(period.label_zh, "zh"))
         add(node, RDFS.label, _lit(period.label_en, "en"))
@@ -143,6 +165,7 @@ class _ArticleTriples:
         add(art, LK.referenceYear, _typed(str(a.reference_year), XSD.gYear))
         add(art, LK.dateAssumption, _lit(a.date_assumption, "en"))
         add(art, DCTERMS.rights, _lit(a.rights, "en"))
+        self.header_end = len(self.out)
         dataset = mint.dataset(a.id)
         add(dataset, RDF.type, QB.DataSet)
         add(dataset, QB.structure, LK.ObservationStructure)
@@ -157,7 +180,7 @@ class _ArticleTriples:
         own_evidence = self.evidence(fact.id, fact.evidence)
         add(node, PROV.wasDerivedFrom, own_evidence)
         add(node, LK.sourceArticle, self.article_iri)
-        add(self.article_iri, SCHEMA.mentions, node)
+        self.mentions.append(ox.Triple(self.article_iri, SCHEMA.mentions, node))
         if fact.note:
             add(node, RDFS.comment, _lit(fact.note, "en"))
         if fact.observation is not None:
@@ -175,11 +198,12 @@ class _ArticleTriples:
             evidence = own_evidence if rel.evidence is None else self.evidence(key, rel.evidence)
             statement = self.mint.statement(key)
             add(node, prop, target)
-            add(statement, RDF.type, RDF.Statement)
-            add(statement, RDF.subject, node)
-            add(statement, RDF.predicate, prop)
-            add(statement, RDF.object, target)
-            add(statement, PROV.wasDerivedFrom, evidence)
+            side = self.add_side
+            side(statement, RDF.type, RDF.Statement)
+            side(statement, RDF.subject, node)
+            side(statement, RDF.predicate, prop)
+            side(statement, RDF.object, target)
+            side(statement, PROV.wasDerivedFrom, evidence)
 
     def entity(self, node: URIRef, fact: Fact) -> None:
         add = self.add
@@ -252,8 +276,12 @@ class _ArticleTriples:
 
 def article_triples(
     corpus: Corpus, vocab: Vocabulary, base: str
-) -> Iterator[tuple[Article, list[Triple]]]:
-    """The triples of each article, in a stable order (duplicates possible, e.g. periods)."""
+) -> Iterator[tuple[Article, list[Triple], list[Triple]]]:
+    """The triples of each article, in a stable order, each subject's together, no duplicates.
+
+    A period used by several articles is described in each of them (articles are kept apart
+    as named graphs in TriG); merging articles must drop those repeats.
+    """
     mint = Minter(check_base(base))
     by_article: dict[str, list[Fact]] = {}
     for fact in corpus.facts.values():
@@ -263,7 +291,7 @@ def article_triples(
         collector.header()
         for fact in by_article.get(article.id, []):
             collector.fact(fact)
-        yield article, collector.out
+        yield article, *collector.triples()
 
 
 def graph_iri(base: str, article_id: str) -> URIRef:

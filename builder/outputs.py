@@ -1,11 +1,11 @@
-"""Stage 4: write the graph in RDF formats, sorted (byte-identical runs) and atomically."""
+"""Stage 4: write the graph in RDF formats, in a fixed order (byte-identical runs), atomically."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -52,38 +52,80 @@ def ontology_triples() -> list[ox.Triple]:
 
 
 @dataclass(frozen=True)
+class ArticleTriples:
+    """One article's triples: its own, and the shared ones (periods) that others may repeat."""
+
+    graph_iri: str
+    own: list[ox.Triple]
+    shared: list[ox.Triple]
+
+    def all(self) -> list[ox.Triple]:
+        """Everything the article says, as its named graph holds it."""
+        return [*self.own, *self.shared]
+
+
+@dataclass
 class GraphParts:
-    """The ontology and each article's data, ready to serialise."""
+    """The ontology and each article's data, ready to serialise (merged lists are cached)."""
 
     ontology: list[ox.Triple]
-    articles: dict[str, tuple[str, list[ox.Triple]]]  # article id -> (graph IRI, triples)
+    articles: dict[str, ArticleTriples]
+    _data: list[ox.Triple] | None = field(default=None, init=False, repr=False)
 
     def data(self) -> list[ox.Triple]:
-        """All articles' triples, without the ontology."""
-        return grouped(t for _iri, triples in self.articles.values() for t in triples)
+        """All articles' triples, without the ontology; shared descriptions once."""
+        if self._data is None:
+            shared = dict.fromkeys(t for a in self.articles.values() for t in a.shared)
+            self._data = [t for a in self.articles.values() for t in a.own] + list(shared)
+        return self._data
 
     def everything(self) -> list[ox.Triple]:
-        """Ontology and data in one list."""
-        return grouped([*self.ontology, *self.data()])
+        """Ontology and data in one list (their subjects never overlap)."""
+        return [*self.ontology, *self.data()]
 
-    def quads(self) -> list[ox.Quad]:
-        """Ontology in its own named graph, each article's data in another."""
-        ontology = ox.NamedNode(ONTOLOGY_IRI)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ontology) for t in self.ontology]
-        for graph_iri, triples in self.articles.values():
-            named = ox.NamedNode(graph_iri)
+    def named_graphs(self, with_ontology: bool = True) -> list[tuple[str, list[ox.Triple]]]:
+        """(graph IRI, triples): the ontology's graph, then one graph per article."""
+        graphs = [(ONTOLOGY_IRI, self.ontology)] if with_ontology else []
+        return graphs + [(a.graph_iri, a.all()) for a in self.articles.values()]
+
+    def quads(self, with_ontology: bool = True) -> list[ox.Quad]:
+        """Every triple in its named graph."""
+        quads: list[ox.Quad] = []
+        for iri, triples in self.named_graphs(with_ontology):
+            named = ox.NamedNode(iri)
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, named) for t in triples)
         return quads
+
+
+def _turtle_body(triples: list[ox.Triple]) -> str:
+    """Turtle statements of the triples, without the @prefix lines."""
+    text = as_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    lines = text.decode("utf-8").split("\n")
+    first = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), 0)
+    return "\n".join(lines[first:]).strip("\n")
+
+
+def trig(parts: GraphParts, with_ontology: bool = True) -> bytes:
+    """TriG: the prefixes once, then each named graph's Turtle statements in a block.
+
+    Serialising graph by graph avoids building a quad object for every triple.
+    """
+    head = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
+    blocks = [
+        f"<{iri}> {{\n{_turtle_body(triples)}\n}}\n"
+        for iri, triples in parts.named_graphs(with_ontology)
+    ]
+    return (head + "".join(blocks)).encode("utf-8")
 
 
 def serialize(parts: GraphParts, fmt: str, with_ontology: bool = True) -> bytes:
     """One serialisation of the graph as bytes; `fmt` is a key of FORMATS."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "trig":
+        return trig(parts, with_ontology)
     if fmt in QUAD_FORMATS:
-        quads = parts.quads()
-        if not with_ontology:
-            quads = [q for q in quads if q.graph_name != ox.NamedNode(ONTOLOGY_IRI)]
+        quads = parts.quads(with_ontology)
         return as_bytes(ox.serialize(quads, format=FORMATS[fmt], prefixes=PREFIXES))
     triples = parts.everything() if with_ontology else parts.data()
     return as_bytes(ox.serialize(triples, format=FORMATS[fmt], prefixes=PREFIXES))

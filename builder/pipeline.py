@@ -10,9 +10,8 @@ from rdflib import Graph
 from .graph import article_triples, graph_iri
 from .load import load_corpus
 from .model import Corpus, check_corpus
-from .outputs import GraphParts, grouped, ontology_triples, write_all, write_atomic
+from .outputs import ArticleTriples, GraphParts, ontology_triples, write_all, write_atomic
 from .stores import choose_store, rdflib_graph
-from .terms import Triple
 from .vocab import DEFAULT_BASE, shipped_vocabulary
 
 
@@ -27,15 +26,14 @@ class Built:
 
     corpus: Corpus
     base: str
-    triples: dict[str, list[Triple]] = field(default_factory=dict)  # by article id
+    triples: dict[str, ArticleTriples] = field(default_factory=dict)  # by article id
+    _parts: GraphParts | None = field(default=None, init=False, repr=False)
 
     def parts(self) -> GraphParts:
-        """The triples ready for the serialisers."""
-        articles = {
-            aid: (graph_iri(self.base, aid).value, grouped(triples))
-            for aid, triples in self.triples.items()
-        }
-        return GraphParts(ontology_triples(), articles)
+        """The triples ready for the serialisers (made once)."""
+        if self._parts is None:
+            self._parts = GraphParts(ontology_triples(), self.triples)
+        return self._parts
 
     def graph(self, with_ontology: bool = False, store: str = "memory") -> Graph:
         """An rdflib graph of the data (optionally with the ontology) on `store`."""
@@ -48,8 +46,8 @@ def build(inputs: list[str], base: str = DEFAULT_BASE) -> Built:
     """Check the inputs and make the triples of every article."""
     corpus = check(inputs)
     built = Built(corpus, base)
-    for article, triples in article_triples(corpus, shipped_vocabulary(), base):
-        built.triples[article.id] = triples
+    for article, own, shared in article_triples(corpus, shipped_vocabulary(), base):
+        built.triples[article.id] = ArticleTriples(graph_iri(base, article.id).value, own, shared)
     return built
 
 

@@ -26,7 +26,9 @@ class Namespace:
     def __getattr__(self, name: str) -> ox.NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        node = self[name]
+        setattr(self, name, node)  # later look-ups are plain attribute reads
+        return node
 
 
 RDF = Namespace(PREFIXES["rdf"])
