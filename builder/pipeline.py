@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +45,26 @@ class Built:
         return rdflib_graph(triples, choose_store(store, len(triples)))
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the build makes millions of objects and no cycles,
+    and the collector's repeated scans of them cost more than the build itself on a corpus."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build(inputs: list[str], base: str = DEFAULT_BASE) -> Built:
     """Check the inputs and make the triples of every article."""
+    with _no_cyclic_gc():
+        return _build(inputs, base)
+
+
+def _build(inputs: list[str], base: str) -> Built:
     corpus = check(inputs)
     built = Built(corpus, base)
     for article, own, shared in article_triples(corpus, shipped_vocabulary(), base):
@@ -69,7 +90,8 @@ def build_to(
         from .viz import graph_html  # the page needs jinja2 and networkx: load them only here
 
         page, _view = graph_html(built.graph(store=store), max_nodes=HTML_MAX_NODES)
-    written = write_all(built.parts(), out_dir)
+    with _no_cyclic_gc():
+        written = write_all(built.parts(), out_dir)
     if page is not None:
         write_atomic(out_dir / HTML_NAME, page)
         written.append(out_dir / HTML_NAME)
