@@ -31,7 +31,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
-RDFLIB_QUERY_LIMIT = 60
+RDFLIB_QUERY_LIMIT = 30
+RDFLIB_QUERIES_BUDGET = 240  # seconds for all rdflib queries of one size; the rest are skipped
 
 
 def _catalog_questions() -> list[Any]:
@@ -48,7 +49,16 @@ def _defaults(store: Any, query: Any) -> dict[Any, Any]:
     try:
         return bind(store, query, {})
     except QueryError:
-        return {}
+        pass
+    import pyoxigraph as ox
+
+    district = ox.NamedNode("https://w3id.org/luohu-kg/ontology#District")
+    first = min(q.subject.value for q in store.quads_for_pattern(None, None, district))
+    subs: dict[Any, Any] = {}
+    for param in query.params:  # entity parameters get the corpus's first district
+        if param.kind == "entity":
+            subs[ox.Variable(param.name)] = ox.NamedNode(first)
+    return subs
 
 
 def step(name: str, corpus: Path, out: Path) -> dict[str, Any]:
@@ -110,6 +120,9 @@ def step(name: str, corpus: Path, out: Path) -> dict[str, Any]:
 
         signal.signal(signal.SIGALRM, timeout)
         for query in _catalog_questions():
+            if time.perf_counter() - start > RDFLIB_QUERIES_BUDGET:
+                failed[query.name] = "skipped: time budget spent"
+                continue
             bindings = {k.value: to_rdflib(v) for k, v in _defaults(lookup, query).items()}
             began = time.perf_counter()
             signal.alarm(RDFLIB_QUERY_LIMIT)
