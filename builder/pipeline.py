@@ -38,7 +38,7 @@ class Built:
             self._parts = GraphParts(ontology_triples(), self.triples)
         return self._parts
 
-    def graph(self, with_ontology: bool = False, store: str = "memory") -> Graph:
+    def graph(self, with_ontology: bool = False, store: str = "auto") -> Graph:
         """An rdflib graph of the data (optionally with the ontology) on `store`."""
         parts = self.parts()
         triples = parts.everything() if with_ontology else parts.data()
