@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -105,30 +107,36 @@ def _turtle_body(triples: list[ox.Triple]) -> str:
     return "\n".join(lines[first:]).strip("\n")
 
 
-def trig(parts: GraphParts, with_ontology: bool = True) -> bytes:
+def write_trig(parts: GraphParts, output: BinaryIO, with_ontology: bool = True) -> None:
     """TriG: the prefixes once, then each named graph's Turtle statements in a block.
 
-    Serialising graph by graph avoids building a quad object for every triple.
+    Writing graph by graph avoids a quad object for every triple and keeps one graph's text
+    in memory at a time.
     """
-    head = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
-    blocks = [
-        f"<{iri}> {{\n{_turtle_body(triples)}\n}}\n"
-        for iri, triples in parts.named_graphs(with_ontology)
-    ]
-    return (head + "".join(blocks)).encode("utf-8")
+    output.write("".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items()).encode())
+    for iri, triples in parts.named_graphs(with_ontology):
+        output.write(f"<{iri}> {{\n{_turtle_body(triples)}\n}}\n".encode())
+
+
+def serialize_to(parts: GraphParts, fmt: str, output: BinaryIO, with_ontology: bool = True) -> None:
+    """Write one serialisation of the graph to a binary file; `fmt` is a key of FORMATS."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "trig":
+        write_trig(parts, output, with_ontology)
+    elif fmt in QUAD_FORMATS:
+        quads = parts.quads(with_ontology)
+        ox.serialize(quads, output, format=FORMATS[fmt], prefixes=PREFIXES)
+    else:
+        triples = parts.everything() if with_ontology else parts.data()
+        ox.serialize(triples, output, format=FORMATS[fmt], prefixes=PREFIXES)
 
 
 def serialize(parts: GraphParts, fmt: str, with_ontology: bool = True) -> bytes:
     """One serialisation of the graph as bytes; `fmt` is a key of FORMATS."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    if fmt == "trig":
-        return trig(parts, with_ontology)
-    if fmt in QUAD_FORMATS:
-        quads = parts.quads(with_ontology)
-        return as_bytes(ox.serialize(quads, format=FORMATS[fmt], prefixes=PREFIXES))
-    triples = parts.everything() if with_ontology else parts.data()
-    return as_bytes(ox.serialize(triples, format=FORMATS[fmt], prefixes=PREFIXES))
+    buffer = io.BytesIO()
+    serialize_to(parts, fmt, buffer, with_ontology)
+    return buffer.getvalue()
 
 
 def as_bytes(content: bytes | None) -> bytes:
@@ -157,16 +165,27 @@ def write_atomic(path: Path, content: bytes) -> None:
 
 
 def write_all(parts: GraphParts, out_dir: Path) -> list[Path]:
-    """Every output file; all are serialised before the first one is replaced."""
-    contents = {
-        OUTPUT_NAMES["ttl"]: serialize(parts, "ttl"),
-        OUTPUT_NAMES["data-ttl"]: serialize(parts, "ttl", with_ontology=False),
-        OUTPUT_NAMES["jsonld"]: serialize(parts, "jsonld"),
-        OUTPUT_NAMES["nt"]: serialize(parts, "nt"),
-        OUTPUT_NAMES["trig"]: serialize(parts, "trig"),
-    }
-    written = []
-    for name, content in contents.items():
-        write_atomic(out_dir / name, content)
-        written.append(out_dir / name)
-    return written
+    """Every output file: each is written to a temporary file beside its target, and all are
+    renamed into place only once every one has been written."""
+    plan = [
+        (OUTPUT_NAMES["ttl"], "ttl", True),
+        (OUTPUT_NAMES["data-ttl"], "ttl", False),
+        (OUTPUT_NAMES["jsonld"], "jsonld", True),
+        (OUTPUT_NAMES["nt"], "nt", True),
+        (OUTPUT_NAMES["trig"], "trig", True),
+    ]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    temps: dict[str, str] = {}
+    try:
+        for name, fmt, with_ontology in plan:
+            fd, temps[name] = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            with os.fdopen(fd, "wb") as handle:
+                serialize_to(parts, fmt, handle, with_ontology)
+            os.chmod(temps[name], 0o666 & ~_umask())
+        for name, tmp in temps.items():
+            os.replace(tmp, out_dir / name)
+    except BaseException:
+        for tmp in temps.values():
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return [out_dir / name for name, _fmt, _ont in plan]
