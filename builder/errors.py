@@ -32,3 +32,7 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # lets the error cross from a worker process (parallel loading) intact
+        return (InputError, (self.problems,))

@@ -34,3 +34,44 @@ def test_inputs_may_be_globs(mini: Path) -> None:
     assert find_article_folders([str(mini / "articles" / "*")]) == [mini / "articles" / "mini"]
     with pytest.raises(InputError, match="no file or folder matches"):
         find_article_folders([str(mini / "nothing-*")])
+
+
+def _corpus_of_copies(root: Path, count: int) -> Path:
+    import shutil
+
+    from .conftest import MINI
+
+    for index in range(count):
+        target = root / "articles" / f"mini{index:02d}"
+        shutil.copytree(MINI / "articles" / "mini", target)
+        meta = target / "article.yaml"
+        meta.write_text(
+            meta.read_text("utf-8").replace("id: mini", f"id: mini{index:02d}"), "utf-8"
+        )
+    return root
+
+
+def test_a_large_corpus_is_read_in_parallel_with_the_same_result(tmp_path: Path) -> None:
+    from builder.load import PARALLEL_FROM, read_article
+
+    root = _corpus_of_copies(tmp_path, PARALLEL_FROM + 1)
+    parallel = load_corpus([str(root)])
+    serial = [read_article(f) for f in find_article_folders([str(root)])]
+    assert [a.id for a in parallel] == [a.id for a in serial]
+    assert [f for a in parallel for f in a.facts] == [f for a in serial for f in a.facts]
+    assert [m.line for a in parallel for _f, m in a.facts] == [
+        m.line for a in serial for _f, m in a.facts
+    ]
+
+
+def test_an_error_in_a_worker_keeps_its_location(tmp_path: Path) -> None:
+    from builder.load import PARALLEL_FROM
+
+    root = _corpus_of_copies(tmp_path, PARALLEL_FROM + 1)
+    broken = root / "articles" / "mini07" / "facts.yaml"
+    broken.write_text(broken.read_text("utf-8") + "  - [unclosed\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_corpus([str(root)])
+    [problem] = caught.value.problems
+    assert problem.file.endswith("mini07/facts.yaml") and problem.line > 60
+    assert "malformed YAML" in problem.message
