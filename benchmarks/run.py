@@ -3,7 +3,7 @@
 For N synthetic articles (default 10, 100, 1000; `luohu-kg synth` makes them, deterministic by
 seed) each step runs in a fresh child process, so its wall time and peak RSS are its own:
 
-- build: fact files -> checked facts -> triples -> Turtle, N-Triples, JSON-LD, TriG (no HTML)
+- build: fact files -> checked facts -> triples -> Turtle (ontology + data; no HTML)
 - ox-load-dump: pyoxigraph alone loads the same N-Triples and writes Turtle
 - rdflib-load-dump: rdflib's memory store parses the same N-Triples and writes Turtle
 - queries: every catalog query through luohu-kg (pyoxigraph, parameters bound)
@@ -71,8 +71,11 @@ def step(name: str, corpus: Path, out: Path) -> dict[str, Any]:
     if name == "build":
         from builder.pipeline import build_to
 
-        build_to([str(corpus)], out, html=False)
+        build_to([str(corpus)], out, html=False, outputs=["ttl"])  # facts -> Turtle
+        extra["seconds"] = time.perf_counter() - start
+        build_to([str(corpus)], out, html=False, outputs=["nt", "ttl"])  # untimed: NT for others
         extra["triples"] = sum(1 for _ in nt.open("rb"))
+        return extra
     elif name == "ox-load-dump":
         import pyoxigraph as ox
 

@@ -11,7 +11,7 @@ from .analytics import graphml_bytes
 from .cli_options import data_inputs, data_options, reports_input_errors, store_option
 from .coverage import corpus_coverage, format_report
 from .errors import EXIT_OK, EXIT_VIOLATIONS
-from .outputs import FORMATS, serialize, write_atomic
+from .outputs import FORMATS, OUTPUT_PLAN, serialize, write_atomic
 from .pipeline import build, build_to, check
 from .query import format_violations, store_from_triples, violations
 from .shacl import check_shapes
@@ -25,11 +25,22 @@ SHACL_AUTO_LIMIT = 200_000  # pySHACL needs minutes on a million triples
 @data_options
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path())
 @click.option("--html/--no-html", default=True, show_default=True, help="Write graph.html.")
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Choice(list(OUTPUT_PLAN)),
+    help="Write only these RDF files (repeatable). Default: all.",
+)
 @store_option
 @reports_input_errors
-def build_command(data: tuple[str, ...], base: str, out_dir: str, html: bool, store: str) -> None:
+def build_command(
+    data: tuple[str, ...], base: str, out_dir: str, html: bool, outputs: tuple[str, ...], store: str
+) -> None:
     """Check the fact files and write every output (RDF files, graph.html) into OUT."""
-    for path in build_to(data_inputs(data), Path(out_dir), base, html=html, store=store):
+    chosen = outputs or tuple(OUTPUT_PLAN)
+    inputs = data_inputs(data)
+    for path in build_to(inputs, Path(out_dir), base, html=html, store=store, outputs=chosen):
         click.echo(f"wrote {path}")
 
 

@@ -164,16 +164,19 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
-def write_all(parts: GraphParts, out_dir: Path) -> list[Path]:
-    """Every output file: each is written to a temporary file beside its target, and all are
-    renamed into place only once every one has been written."""
-    plan = [
-        (OUTPUT_NAMES["ttl"], "ttl", True),
-        (OUTPUT_NAMES["data-ttl"], "ttl", False),
-        (OUTPUT_NAMES["jsonld"], "jsonld", True),
-        (OUTPUT_NAMES["nt"], "nt", True),
-        (OUTPUT_NAMES["trig"], "trig", True),
-    ]
+OUTPUT_PLAN = {  # output key -> (format, with ontology)
+    "ttl": ("ttl", True),
+    "data-ttl": ("ttl", False),
+    "jsonld": ("jsonld", True),
+    "nt": ("nt", True),
+    "trig": ("trig", True),
+}
+
+
+def write_all(parts: GraphParts, out_dir: Path, outputs: Iterable[str] = OUTPUT_PLAN) -> list[Path]:
+    """The output files (all by default): each is written to a temporary file beside its
+    target, and all are renamed into place only once every one has been written."""
+    plan = [(OUTPUT_NAMES[key], *OUTPUT_PLAN[key]) for key in outputs]
     out_dir.mkdir(parents=True, exist_ok=True)
     temps: dict[str, str] = {}
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +13,14 @@ from rdflib import Graph
 from .graph import article_triples, graph_iri
 from .load import load_corpus
 from .model import Corpus, check_corpus
-from .outputs import ArticleTriples, GraphParts, ontology_triples, write_all, write_atomic
+from .outputs import (
+    OUTPUT_PLAN,
+    ArticleTriples,
+    GraphParts,
+    ontology_triples,
+    write_all,
+    write_atomic,
+)
 from .stores import choose_store, rdflib_graph
 from .vocab import DEFAULT_BASE, shipped_vocabulary
 
@@ -82,6 +89,7 @@ def build_to(
     base: str = DEFAULT_BASE,
     html: bool = True,
     store: str = "auto",
+    outputs: Iterable[str] = OUTPUT_PLAN,
 ) -> list[Path]:
     """Build and write every output file into `out_dir`; nothing is written on bad input."""
     built = build(inputs, base)
@@ -91,7 +99,7 @@ def build_to(
 
         page, _view = graph_html(built.graph(store=store), max_nodes=HTML_MAX_NODES)
     with _no_cyclic_gc():
-        written = write_all(built.parts(), out_dir)
+        written = write_all(built.parts(), out_dir, outputs)
     if page is not None:
         write_atomic(out_dir / HTML_NAME, page)
         written.append(out_dir / HTML_NAME)

@@ -84,3 +84,11 @@ def test_coverage_of_the_small_example_is_reported(runner: CliRunner, mini: Path
     # "2021" in nothing but the title line? every number of the mini text is in a fact
     assert "numbers:" in result.output
     assert result.exit_code == 0, result.output
+
+
+def test_build_can_write_only_some_outputs(runner: CliRunner, mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["build", "--data", str(mini), "--out", str(out), "--no-html", "--output", "ttl"]
+    result = runner.invoke(main, [*args, "--output", "nt"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["luohu-kg.nt", "luohu-kg.ttl"]
