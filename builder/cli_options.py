@@ -65,5 +65,5 @@ def store_option(func: F) -> F:
         type=click.Choice(["auto", "memory", "oxigraph"]),
         default="auto",
         show_default=True,
-        help="Store of the rdflib graph: auto is memory up to 200,000 triples, Oxigraph above.",
+        help="Store of the rdflib graph: auto is memory up to 2,000,000 triples, Oxigraph above.",
     )(func)
