@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from .dates import DateValue, Period
 from .errors import BaseIRIError
-from .model import Article, Corpus, Evidence, Fact
+from .model import OBSERVATION_STATUSES, Article, Corpus, Evidence, Fact
 from .quantities import decimal_text
 from .terms import DCTERMS, LK, OA, PROV, QB, RDF, RDFS, SCHEMA, SKOS, TIME, XSD, Triple
 from .vocab import Vocabulary
@@ -253,9 +253,7 @@ class _ArticleTriples:
             add(node, LK.rank, _int(obs.rank))
             add(node, LK.rankScope, self.mint.fact(obs.rank_scope))
             add(node, LK.rankText, _lit(obs.rank_text or "", "zh"))
-        status = {"actual": "Actual", "target": "Target", "estimate": "Estimate",
-                  "baseline": "Baseline"}[obs.status]  # fmt: skip
-        add(node, LK.observationStatus, LK[status])
+        add(node, LK.observationStatus, LK[OBSERVATION_STATUSES[obs.status]])
 
     def quote(self, node: URIRef, fact: Fact) -> None:
         quote = fact.quote
