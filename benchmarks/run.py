@@ -316,10 +316,9 @@ def write_results(results: dict[str, dict[str, Any]]) -> None:
     lines += [
         "",
         "Query times add up the catalog queries that finished within the limit in both "
-        "luohu-kg and pyoxigraph; a query over the limit is named. `entity-provenance` is slow "
-        "on a large graph because pyoxigraph applies parameter substitutions after evaluating "
-        "the pattern (with the same value as a leading VALUES block it takes 0.05 s instead of "
-        "14 s at 100k triples).",
+        "luohu-kg and pyoxigraph; a query over the limit is named. Parameters are bound with "
+        "substitutions (pyoxigraph) or `initBindings` (rdflib); entity parameters whose default "
+        "names one of the article's entities get the corpus's first district.",
         "",
         "Validation at this size runs the `*-violation.rq` checks on Oxigraph; pySHACL is used by "
         "`luohu-kg validate` up to 200,000 triples (`--shacl always` forces it).",
