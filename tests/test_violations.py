@@ -13,6 +13,8 @@ OA = "http://www.w3.org/ns/oa#"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ID = "https://w3id.org/luohu-kg/id/"
+TIME = "http://www.w3.org/2006/time#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @pytest.fixture()
@@ -81,3 +83,32 @@ def test_dangling_reference_is_found(store: ox.Store) -> None:
     )
     rows = violations(store)["dangling-reference-violation"]
     assert rows == [{"subject": ID + "luohu", "property": LK + "partOf", "target": ID + "nowhere"}]
+
+
+def _subjects(store: ox.Store, p: str, o: ox.NamedNode) -> set[str]:
+    return {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(p), o)}  # type: ignore[union-attr]
+
+
+def _first_object(store: ox.Store, s: ox.NamedNode | None, p: str) -> ox.NamedNode:
+    node = next(store.quads_for_pattern(s, ox.NamedNode(p), None)).object
+    assert isinstance(node, ox.NamedNode)
+    return node
+
+
+def test_observation_whose_indicator_is_untyped_is_found(store: ox.Store) -> None:
+    indicator = _first_object(store, None, LK + "indicator")
+    store.remove(ox.Quad(indicator, ox.NamedNode(RDF_TYPE), ox.NamedNode(LK + "Indicator")))
+    expected = _subjects(store, LK + "indicator", indicator)
+    rows = violations(store)["observation-incomplete-violation"]
+    assert expected and {r["observation"] for r in rows} == expected
+    assert {r["missing"] for r in rows} == {"indicator"}
+
+
+def test_observation_whose_period_has_no_end_date_is_found(store: ox.Store) -> None:
+    end = _first_object(store, _first_object(store, None, LK + "refPeriod"), TIME + "hasEnd")
+    store.remove(_only(store, end.value, TIME + "inXSDDate"))
+    periods = _subjects(store, TIME + "hasEnd", end)  # an instant may end several periods
+    expected = set().union(*(_subjects(store, LK + "refPeriod", ox.NamedNode(p)) for p in periods))
+    rows = violations(store)["observation-incomplete-violation"]
+    assert expected and {r["observation"] for r in rows} == expected
+    assert {r["missing"] for r in rows} == {"period"}
