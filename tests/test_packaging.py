@@ -21,6 +21,7 @@ def test_wheel_holds_package_data(tmp_path: Path) -> None:
     [wheel] = tmp_path.glob("luohu_kg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "builder/ontology/luohu.ttl" in names
+    assert "builder/templates/graph.html.j2" in names
     assert "builder/ontology/shapes.ttl" in names
     assert "builder/data/articles/luohu-pilot-zone-2nd-anniversary/article.txt" in names
     assert any(n.startswith("builder/data/articles/") and n.endswith(".yaml") for n in names)
