@@ -38,6 +38,11 @@ class Period:
     end: dt.date
     label_zh: str
     label_en: str
+    approximate: bool = False
+    # an uncertain end (未来5-10年): the earliest and the latest end; `end` is then the latest
+    end_range: tuple[dt.date, dt.date] | None = None
+    # the start at the precision the text gives (the publication month), when approximate
+    start_value: DateValue | None = None
 
 
 def parse_date(text: object) -> DateValue:
@@ -69,9 +74,16 @@ def _labels_for_date(value: DateValue) -> tuple[str, str]:
     return f"{first.year}年{first.month}月{first.day}日", first.isoformat()
 
 
-def parse_period(text: object) -> Period:
-    """A period: a date, `YYYY-H1`/`YYYY-H2`, or `A--B` with A and B dates."""
+def parse_period(text: object, published: DateValue | None = None) -> Period:
+    """A period: a date, `YYYY-H1`/`YYYY-H2`, `A--B` with A and B dates, or `next-5-10-years`
+    (from the article's publication, which `published` gives)."""
     value = str(text).strip()
+    if value.startswith("next-"):
+        if published is None:
+            raise DateError(f"bad period {value!r}: a relative period needs the article's date")
+        relative = parse_relative_period(value, published)
+        if relative is not None:
+            return relative
     if m := _HALF.match(value):
         year, half = int(m[1]), int(m[2])
         start = dt.date(year, 1 if half == 1 else 7, 1)
@@ -87,6 +99,69 @@ def parse_period(text: object) -> Period:
         zh = f"{_labels_for_date(first)[0]}至{_labels_for_date(last)[0]}"
         en = f"{_labels_for_date(first)[1]} to {_labels_for_date(last)[1]}"
         return Period(value, first.first, last.last, zh, en)
-    single = parse_date(value)
+    try:
+        single = parse_date(value)
+    except DateError as err:
+        if "expected" not in str(err):
+            raise
+        raise DateError(
+            f"bad period {value!r} (expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-H1, YYYY-H2, "
+            "A--B with A and B dates, or next-N-M-years)"
+        ) from err
     zh, en = _labels_for_date(single)
     return Period(value, single.first, single.last, zh, en)
+
+
+_NEXT_YEARS = re.compile(r"^next-(\d{1,2})(?:-(\d{1,2}))?-years$")
+
+
+@dataclass(frozen=True)
+class Instant:
+    """A point in time at year, month or day precision (the as-of time of a stock figure)."""
+
+    key: str
+    value: DateValue
+    approximate: bool
+    label_zh: str
+    label_en: str
+
+
+def parse_as_of(text: object, published: DateValue) -> Instant:
+    """`published` (the article's date, approximate) or a date: when a running total stands."""
+    value = str(text).strip()
+    if value == "published":
+        zh, en = _labels_for_date(published)
+        return Instant(f"as-of-{published.text}", published, True, f"截至{zh}前后",
+                       f"as of about {en}")  # fmt: skip
+    date = parse_date(value)
+    zh, en = _labels_for_date(date)
+    return Instant(f"as-of-{date.text}", date, False, f"截至{zh}", f"as of {en}")
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    return day.replace(year=day.year + years)
+
+
+def parse_relative_period(text: str, published: DateValue) -> Period | None:
+    """`next-5-10-years`: an interval that starts at publication and ends 5 to 10 years later."""
+    m = _NEXT_YEARS.match(text)
+    if m is None:
+        return None
+    low = int(m[1])
+    high = int(m[2]) if m[2] else low
+    if not 0 < low <= high:
+        raise DateError(f"bad period {text!r}: use next-N-years or next-N-M-years with N <= M")
+    start = published.first
+    zh_start, en_start = _labels_for_date(published)
+    span_zh = f"{low}至{high}年" if high != low else f"{low}年"
+    span_en = f"{low} to {high} years" if high != low else f"{low} years"
+    return Period(
+        f"{published.text}--{text}",
+        start,
+        _add_years(published.last, high),
+        f"{zh_start}起未来{span_zh}",
+        f"the next {span_en} from {en_start}",
+        approximate=True,
+        end_range=(_add_years(start, low), _add_years(published.last, high)),
+        start_value=published,
+    )

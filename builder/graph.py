@@ -7,10 +7,22 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .dates import DateValue, Period
+from .dates import DateValue, Instant, Period
 from .errors import BaseIRIError
-from .model import OBSERVATION_STATUSES, Article, Corpus, Evidence, Fact
-from .quantities import decimal_text
+from .model import (
+    ASPECTS,
+    BATCHES,
+    COMPARISONS,
+    DIRECTIONS,
+    MEASURES,
+    OBSERVATION_STATUSES,
+    Article,
+    Corpus,
+    Evidence,
+    Fact,
+    ObservationData,
+)
+from .quantities import Quantity, decimal_text
 from .terms import DCTERMS, LK, OA, PROV, QB, RDF, RDFS, SCHEMA, SKOS, TIME, XSD, Triple
 from .vocab import Vocabulary
 
@@ -64,6 +76,16 @@ class Minter:
     def dataset(self, aid: str) -> URIRef:
         return URIRef(f"{self.base}dataset/{aid}")
 
+    def attributes(self, aid: str) -> URIRef:
+        """The data set of figures with no time (durations, capacities, totals of a project)."""
+        return URIRef(f"{self.base}dataset/{aid}/attributes")
+
+    def curators(self) -> URIRef:
+        return URIRef(f"{self.base}curators")
+
+    def restatement(self, fid: str, n: int) -> URIRef:
+        return URIRef(f"{self.base}restatement/{fid}/{n}")
+
     def graph(self, aid: str) -> URIRef:
         return URIRef(f"{self.base}graph/{aid}")
 
@@ -91,6 +113,13 @@ class _ArticleTriples:
         self.header_end = 0
         self.article_iri = mint.article(article.id)
         self.properties = {k: URIRef(str(v)) for k, v in vocab.object_properties.items()}
+        self.evidence_seen: set[URIRef] = set()
+        # skos:narrower is written on the broader concept, inverse of each stated skos:broader
+        self.narrower: dict[str, list[str]] = {}
+        for fact in corpus.facts.values():
+            for rel in fact.relations:
+                if rel.prop == "broader" and fact.article_id == article.id:
+                    self.narrower.setdefault(rel.obj, []).append(fact.id)
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | ox.Literal) -> None:
         self.out.append(ox.Triple(s, p, o))
@@ -107,6 +136,9 @@ class _ArticleTriples:
 
     def evidence(self, key: str, ev: Evidence) -> URIRef:
         node = self.mint.evidence(key)
+        if node in self.evidence_seen:
+            return node
+        self.evidence_seen.add(node)
         quote, position = URIRef(f"{node.value}/quote"), URIRef(f"{node.value}/position")
         add = self.add_side
         add(node, RDF.type, LK.Evidence)
@@ -125,11 +157,19 @@ class _ArticleTriples:
         add(position, OA.end, _int(ev.end))
         return node
 
+    def _shared(self, key: str) -> list[Triple] | None:
+        """A new block of triples shared by articles (periods, the curators), or None if made."""
+        if key in self.periods:
+            return None
+        block: list[Triple] = []
+        self.periods[key] = block
+        return block
+
     def period(self, period: Period) -> URIRef:
         node = self.mint.period(period.key)
-        if period.key in self.periods:
+        block = self._shared(period.key)
+        if block is None:
             return node
-        block = self.periods[period.key] = []
 
         def add(s: URIRef, p: URIRef, o: URIRef | ox.Literal) -> None:
             block.append(ox.Triple(s, p, o))
@@ -137,14 +177,47 @@ class _ArticleTriples:
         add(node, RDF.type, TIME.ProperInterval)
         add(node, RDFS.label, _lit(period.label_zh, "zh"))
         add(node, RDFS.label, _lit(period.label_en, "en"))
-        for prop, day, suffix in (
-            (TIME.hasBeginning, period.start, "start"),
-            (TIME.hasEnd, period.end, "end"),
-        ):
-            instant = URIRef(f"{node.value}/{suffix}")
-            add(node, prop, instant)
-            add(instant, RDF.type, TIME.Instant)
-            add(instant, TIME.inXSDDate, _typed(day.isoformat(), XSD.date))
+        start = URIRef(f"{node.value}/start")
+        add(node, TIME.hasBeginning, start)
+        if period.end_range is None:
+            end = URIRef(f"{node.value}/end")
+            add(node, TIME.hasEnd, end)
+        else:  # an uncertain end (未来5-10年): bounds instead of an end instant
+            earliest, latest = period.end_range
+            add(node, LK.earliestEnd, _typed(earliest.isoformat(), XSD.date))
+            add(node, LK.latestEnd, _typed(latest.isoformat(), XSD.date))
+        if period.approximate:
+            add(node, LK.approximate, _typed("true", XSD.boolean))
+        add(start, RDF.type, TIME.Instant)
+        if period.start_value is not None:
+            add(start, _instant_property(period.start_value), _date(period.start_value))
+        else:
+            add(start, TIME.inXSDDate, _typed(period.start.isoformat(), XSD.date))
+        if period.end_range is None:
+            add(end, RDF.type, TIME.Instant)
+            add(end, TIME.inXSDDate, _typed(period.end.isoformat(), XSD.date))
+        return node
+
+    def instant(self, instant: Instant) -> URIRef:
+        node = self.mint.period(instant.key)
+        block = self._shared(instant.key)
+        if block is None:
+            return node
+        block.append(ox.Triple(node, RDF.type, TIME.Instant))
+        block.append(ox.Triple(node, RDFS.label, _lit(instant.label_zh, "zh")))
+        block.append(ox.Triple(node, RDFS.label, _lit(instant.label_en, "en")))
+        block.append(ox.Triple(node, _instant_property(instant.value), _date(instant.value)))
+        if instant.approximate:
+            block.append(ox.Triple(node, LK.approximate, _typed("true", XSD.boolean)))
+        return node
+
+    def curators(self) -> URIRef:
+        node = self.mint.curators()
+        block = self._shared("curators")
+        if block is not None:
+            block.append(ox.Triple(node, RDF.type, LK.Curators))
+            block.append(ox.Triple(node, RDFS.label, _lit("luohu-kg 数据整理者", "zh")))
+            block.append(ox.Triple(node, RDFS.label, _lit("luohu-kg curators", "en")))
         return node
 
     def header(self) -> None:
@@ -172,13 +245,20 @@ class _ArticleTriples:
         add(dataset, RDFS.label, _lit(f"{a.title_zh}:数据", "zh"))
         add(dataset, RDFS.label, _lit(f"Figures reported in “{a.title_en}”", "en"))
         add(dataset, PROV.wasDerivedFrom, art)
+        attributes = mint.attributes(a.id)
+        add(attributes, RDF.type, QB.DataSet)
+        add(attributes, QB.structure, LK.AttributeStructure)
+        add(attributes, RDFS.label, _lit(f"{a.title_zh}:无时间的数据(工期、容量、总量)", "zh"))
+        label = f"Figures with no time (durations, capacities, totals) reported in “{a.title_en}”"
+        add(attributes, RDFS.label, _lit(label, "en"))
+        add(attributes, PROV.wasDerivedFrom, art)
 
     def fact(self, fact: Fact) -> None:
         node, add = self.mint.fact(fact.id), self.add
         cls = LK[fact.type]
         add(node, RDF.type, cls)
         own_evidence = self.evidence(fact.id, fact.evidence)
-        add(node, PROV.wasDerivedFrom, own_evidence)
+        add(node, LK.hasEvidence, own_evidence)
         add(node, LK.sourceArticle, self.article_iri)
         self.mentions.append(ox.Triple(self.article_iri, SCHEMA.mentions, node))
         if fact.note:
@@ -187,33 +267,64 @@ class _ArticleTriples:
             self.observation(node, fact)
         elif fact.quote is not None:
             self.quote(node, fact)
+        elif fact.claim is not None:
+            self.claim(node, fact)
         else:
             self.entity(node, fact)
         if "date_text" in fact.texts:
             add(node, LK.dateText, _lit(fact.texts["date_text"], "zh"))
+        for child in sorted(self.narrower.get(fact.id, [])):
+            add(node, SKOS.narrower, self.mint.fact(child))
         for rel in fact.relations:
-            prop = self.properties[rel.prop]
-            target = self.mint.fact(rel.obj)
             key = f"{fact.id}/{rel.prop}/{rel.obj}"
+            if rel.background is not None:
+                self.statement(fact.id, rel.prop, rel.obj, None, background=rel.background)
+                continue
             evidence = own_evidence if rel.evidence is None else self.evidence(key, rel.evidence)
-            statement = self.mint.statement(key)
-            add(node, prop, target)
-            side = self.add_side
-            side(statement, RDF.type, RDF.Statement)
-            side(statement, RDF.subject, node)
-            side(statement, RDF.predicate, prop)
-            side(statement, RDF.object, target)
-            side(statement, PROV.wasDerivedFrom, evidence)
+            self.statement(fact.id, rel.prop, rel.obj, evidence, rel.mention)
+
+    def statement(
+        self,
+        subject_id: str,
+        prop_name: str,
+        object_id: str,
+        evidence: URIRef | None,
+        mention: str | None = None,
+        background: str | None = None,
+    ) -> None:
+        """The direct triple, and its statement node: the quote that states it, or, for what
+        the article does not state, the curators' background knowledge and why it is there."""
+        node, prop = self.mint.fact(subject_id), self.properties[prop_name]
+        target = self.mint.fact(object_id)
+        self.add(node, prop, target)
+        statement = self.mint.statement(f"{subject_id}/{prop_name}/{object_id}")
+        side = self.add_side
+        side(statement, RDF.type, LK.Statement)
+        side(statement, LK.statementSubject, node)
+        side(statement, LK.statementPredicate, prop)
+        side(statement, LK.statementObject, target)
+        if evidence is not None:
+            side(statement, LK.basis, LK.TextEvidence)
+            side(statement, LK.hasEvidence, evidence)
+            if mention is not None:
+                side(statement, LK.mention, _lit(mention, "zh"))
+        else:
+            side(statement, LK.basis, LK.BackgroundKnowledge)
+            side(statement, PROV.wasAttributedTo, self.curators())
+            side(statement, LK.basisNote, _lit(background or "", "en"))
 
     def entity(self, node: URIRef, fact: Fact) -> None:
         add = self.add
         add(node, RDFS.label, _lit(fact.zh, "zh"))
         add(node, RDFS.label, _lit(fact.en, "en"))
-        if fact.type in {"Indicator", "Domain"}:
+        if fact.type in CONCEPT_SCHEMES:
             add(node, SKOS.prefLabel, _lit(fact.zh, "zh"))
             add(node, SKOS.prefLabel, _lit(fact.en, "en"))
-            scheme = LK.IndicatorScheme if fact.type == "Indicator" else LK.DomainScheme
-            add(node, SKOS.inScheme, scheme)
+            add(node, SKOS.inScheme, LK[CONCEPT_SCHEMES[fact.type]])
+        if fact.zh_constructed:
+            add(node, LK.constructedLabel, _typed("true", XSD.boolean))
+        if fact.measure is not None:
+            add(node, LK.measureType, LK[MEASURES[fact.measure]])
         for alt in fact.alt_zh:
             add(node, SKOS.altLabel, _lit(alt, "zh"))
         for alt in fact.alt_en:
@@ -230,22 +341,47 @@ class _ArticleTriples:
         assert obs is not None
         add, facts = self.add, self.corpus.facts
         subject, indicator = facts[obs.subject], facts[obs.indicator]
-        add(node, QB.dataSet, self.mint.dataset(self.article.id))
+        timed = obs.period or obs.as_of
+        dataset = self.mint.dataset if timed is not None else self.mint.attributes
+        add(node, QB.dataSet, dataset(self.article.id))
         subject_zh = subject.zh or subject.id
         subject_en = subject.en or subject.id
-        add(node, RDFS.label, _lit(f"{subject_zh}{obs.period.label_zh}{indicator.zh}", "zh"))
-        label_en = f"{indicator.en}, {subject_en}, {obs.period.label_en}"
-        add(node, RDFS.label, _lit(label_en, "en"))
+        time_zh = timed.label_zh if timed is not None else ""
+        add(node, RDFS.label, _lit(f"{subject_zh}{time_zh}{indicator.zh}", "zh"))
+        time_en = f", {timed.label_en}" if timed is not None else ""
+        add(node, RDFS.label, _lit(f"{indicator.en}, {subject_en}{time_en}", "en"))
         add(node, LK.indicator, self.mint.fact(obs.indicator))
         add(node, LK.observedEntity, self.mint.fact(obs.subject))
-        add(node, LK.refPeriod, self.period(obs.period))
-        add(node, LK.value, _typed(decimal_text(obs.value.value), XSD.decimal))
-        add(node, LK.unit, URIRef(obs.value.unit))
-        add(node, LK.valueText, _lit(obs.value.text))
-        if obs.value.count_word:
-            add(node, LK.countWord, _lit(obs.value.count_word, "zh"))
-        if obs.value.qualifier:
-            add(node, LK.qualifier, LK[obs.value.qualifier])
+        if obs.period is not None:
+            add(node, LK.refPeriod, self.period(obs.period))
+        elif obs.as_of is not None:
+            add(node, LK.refPeriod, self.instant(obs.as_of))
+        self.amount(node, obs.value)
+        if obs.batch is not None:
+            add(node, LK.batch, LK[BATCHES[obs.batch]])
+            add(node, LK.batchText, _lit(obs.batch, "zh"))
+        for n, again in enumerate(obs.restated, start=1):
+            restated = self.mint.restatement(fact.id, n)
+            add(node, LK.restatedAs, restated)
+            evidence = self.evidence(f"{fact.id}/restated/{n}", again.evidence)
+            self.add_side(restated, RDF.type, LK.Restatement)
+            self.add_side(restated, LK.hasEvidence, evidence)
+            self.amount(restated, again.value, side=True)
+        self._growth_rank(node, obs)
+
+    def amount(self, node: URIRef, value: Quantity, side: bool = False) -> None:
+        """Value, unit, count word, qualifier and the text of a quantity."""
+        add = self.add_side if side else self.add
+        add(node, LK.value, _typed(decimal_text(value.value), XSD.decimal))
+        add(node, LK.unit, URIRef(value.unit))
+        add(node, LK.valueText, _lit(value.text))
+        if value.count_word:
+            add(node, LK.countWord, _lit(value.count_word, "zh"))
+        if value.qualifier:
+            add(node, LK.qualifier, LK[value.qualifier])
+
+    def _growth_rank(self, node: URIRef, obs: ObservationData) -> None:
+        add = self.add
         if obs.growth is not None:
             add(node, LK.growthRate, _typed(decimal_text(obs.growth.value), XSD.decimal))
             add(node, LK.growthText, _lit(obs.growth.text))
@@ -254,6 +390,44 @@ class _ArticleTriples:
             add(node, LK.rankScope, self.mint.fact(obs.rank_scope))
             add(node, LK.rankText, _lit(obs.rank_text or "", "zh"))
         add(node, LK.observationStatus, LK[OBSERVATION_STATUSES[obs.status]])
+
+    def claim(self, node: URIRef, fact: Fact) -> None:
+        """A claim of the article, as its own node: what it is about, in the article's words."""
+        claim = fact.claim
+        assert claim is not None
+        add, facts, mint = self.add, self.corpus.facts, self.mint
+        add(node, LK.claimText, _lit(claim.text, "zh"))
+        topic = facts[claim.about or claim.subject or ""]
+        topic_zh, topic_en = topic.zh or _observation_label(facts, topic), topic.en or topic.id
+        if fact.type == "FirstClaim":
+            add(node, LK.claimAbout, mint.fact(str(claim.about)))
+            where = ""
+            if claim.scope is not None:
+                add(node, LK.claimScope, mint.fact(claim.scope))
+                where = f" in {facts[claim.scope].en}"
+            add(node, RDFS.label, _lit(f"{topic_zh}:{claim.text}", "zh"))
+            add(node, RDFS.label, _lit(f"{topic_en}: first of its kind{where}", "en"))
+        elif fact.type == "ComparisonClaim":
+            reference = facts[str(claim.reference)]
+            add(node, LK.claimAbout, mint.fact(str(claim.about)))
+            add(node, LK.comparedAspect, LK[ASPECTS[str(claim.aspect)]])
+            add(node, LK.comparison, LK[COMPARISONS[str(claim.comparison)]])
+            add(node, LK.comparedWith, mint.fact(str(claim.reference)))
+            how = {"exceeds": "above that of", "leads": "highest among the districts of"}
+            what = "growth" if claim.aspect == "growth" else "value"
+            label_en = f"{topic_en}: {what} {how[str(claim.comparison)]} {reference.en}"
+            add(node, RDFS.label, _lit(f"{topic_zh}:{claim.text}", "zh"))
+            add(node, RDFS.label, _lit(label_en, "en"))
+        else:
+            indicator = facts[str(claim.indicator)]
+            add(node, LK.claimAbout, mint.fact(str(claim.subject)))
+            add(node, LK.claimIndicator, mint.fact(str(claim.indicator)))
+            add(node, LK.direction, LK[DIRECTIONS[str(claim.direction)]])
+            if claim.about is not None:
+                add(node, LK.outcomeOf, mint.fact(claim.about))
+            add(node, RDFS.label, _lit(f"{topic_zh}:{claim.text}", "zh"))
+            label_en = f"{topic_en}: {indicator.en} {claim.direction}d"
+            add(node, RDFS.label, _lit(label_en, "en"))
 
     def quote(self, node: URIRef, fact: Fact) -> None:
         quote = fact.quote
@@ -270,6 +444,29 @@ class _ArticleTriples:
             add(node, LK.inCapacityOf, self.mint.fact(quote.post))
         for ref in quote.about:
             add(node, SCHEMA.about, self.mint.fact(ref))
+
+
+CONCEPT_SCHEMES = {
+    "Indicator": "IndicatorScheme",
+    "Domain": "DomainScheme",
+    "DataCategory": "DataCategoryScheme",
+}
+
+
+def _instant_property(value: DateValue) -> URIRef:
+    """OWL-Time's datatype property for an instant at the precision of the date."""
+    if value.datatype.endswith("gYear"):
+        return TIME.inXSDgYear
+    if value.datatype.endswith("gYearMonth"):
+        return TIME.inXSDgYearMonth
+    return TIME.inXSDDate
+
+
+def _observation_label(facts: dict[str, Fact], fact: Fact) -> str:
+    obs = fact.observation
+    if obs is None:
+        return fact.id
+    return f"{facts[obs.subject].zh}{facts[obs.indicator].zh}"
 
 
 def article_triples(

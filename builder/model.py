@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dates import DateError, DateValue, Period, parse_date, parse_period
+from .dates import DateError, DateValue, Instant, Period, parse_as_of, parse_date, parse_period
 from .errors import InputError, Problem
 from .load import Mapping, RawArticle
 from .quantities import Quantity, QuantityError, parse_percent, parse_quantity, parse_rank
@@ -18,13 +18,30 @@ CONTEXT = 20  # characters of prefix/suffix kept with a quote
 
 COMMON_FIELDS = {"id", "type", "evidence", "note", "relations"}
 ENTITY_FIELDS = COMMON_FIELDS | {
-    "zh", "en", "alt_zh", "alt_en", "date", "start", "end", "date_text", "phase", "status", "honour"
+    "zh", "en", "alt_zh", "alt_en", "zh_constructed", "date", "start", "end", "date_text", "phase",
+    "status", "honour", "measure",
 }  # fmt: skip
 OBSERVATION_FIELDS = COMMON_FIELDS | {
-    "subject", "indicator", "period", "value", "growth", "rank", "rank_scope", "status", "date_text"
+    "subject", "indicator", "period", "as_of", "value", "growth", "rank", "rank_scope", "status",
+    "date_text", "restated", "batch",
 }  # fmt: skip
 QUOTE_FIELDS = COMMON_FIELDS | {"speaker", "post", "text", "en", "about"}
-RELATION_FIELDS = {"property", "object", "evidence"}
+# claims the article makes about a thing: each kind has the fields after COMMON_FIELDS
+CLAIM_FIELDS: dict[str, set[str]] = {
+    "FirstClaim": {"about", "scope", "text", "mention"},
+    "ComparisonClaim": {"about", "aspect", "comparison", "reference", "text"},
+    "TrendClaim": {"about", "subject", "indicator", "direction", "text", "mention"},
+}
+COMPARISONS = {"exceeds": "Exceeds", "leads": "LeadsAmong"}
+ASPECTS = {"value": "ValueAspect", "growth": "GrowthAspect"}
+DIRECTIONS = {"decrease": "Decrease", "increase": "Increase"}
+MEASURES = {"flow": "Flow", "stock": "Stock", "attribute": "Attribute"}
+BATCHES = {"首批": "FirstBatch"}
+RELATION_FIELDS = {"property", "object", "evidence", "mention", "subject_mention", "background"}
+RESTATED_FIELDS = {"value", "evidence"}
+# a relation's quote that does not name its subject may lean on the fact's own quote, if that
+# names the subject and lies this close (code points between the two spans)
+ADJACENT = 160
 SKIP_FIELDS = {"text", "evidence", "reason"}
 META_FIELDS = {
     "id", "text", "title_zh", "title_en", "published", "publisher", "author", "compiled_by",
@@ -49,12 +66,27 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Relation:
-    """A statement `fact --property--> object`, with its own evidence or the fact's."""
+    """A statement `fact --property--> object`, with its own evidence or the fact's.
+
+    A relation the article does not state but a reader needs is `background`: it has no quote,
+    and the reason is kept instead.
+    """
 
     prop: str
     obj: str
     evidence: Evidence | None
     line: int
+    mention: str | None = None
+    subject_mention: str | None = None
+    background: str | None = None
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """The same figure stated again elsewhere (a headline), in other words."""
+
+    value: Quantity
+    evidence: Evidence
 
 
 @dataclass(frozen=True)
@@ -63,13 +95,32 @@ class ObservationData:
 
     subject: str
     indicator: str
-    period: Period
+    period: Period | None  # a flow: the interval it is counted over
+    as_of: Instant | None  # a stock: when it stands
     value: Quantity
     growth: Quantity | None
     rank: int | None
     rank_scope: str | None
     rank_text: str | None
     status: str
+    restated: tuple[Restatement, ...] = ()
+    batch: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimData:
+    """A claim of the article about a thing: first of its kind, a comparison, a trend."""
+
+    about: str | None
+    text: str
+    scope: str | None = None  # FirstClaim: where it is first (None: the text gives no scope)
+    aspect: str | None = None  # ComparisonClaim: value or growth of the observation
+    comparison: str | None = None
+    reference: str | None = None
+    subject: str | None = None  # TrendClaim: what changes, measured by indicator
+    indicator: str | None = None
+    direction: str | None = None
+    mention: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,12 +148,15 @@ class Fact:
     en: str = ""
     alt_zh: tuple[str, ...] = ()
     alt_en: tuple[str, ...] = ()
+    zh_constructed: bool = False
+    measure: str | None = None
     note: str | None = None
     relations: list[Relation] = field(default_factory=list)
     dates: dict[str, DateValue] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     observation: ObservationData | None = None
     quote: QuoteData | None = None
+    claim: ClaimData | None = None
 
 
 @dataclass(frozen=True)
@@ -256,17 +310,38 @@ def _check_relations(
             checker.problem(file, item.line_of("property"), fid, f"unknown property `{prop}`")
             continue
         quote = checker.text(item, "evidence", file, fid, required=False)
+        background = checker.text(item, "background", file, fid, required=False)
+        mention = checker.text(item, "mention", file, fid, required=False)
+        subject_mention = checker.text(item, "subject_mention", file, fid, required=False)
+        if background is not None and (quote or mention or subject_mention):
+            checker.problem(
+                file, item.line_of("background"), fid,
+                f"relation {prop} {obj}: background knowledge has no quote and no mention",
+            )  # fmt: skip
+            continue
         evidence = checker.locate(article, quote, file, item.line_of("evidence"), fid)
-        relations.append(Relation(prop, obj, evidence, item.line))
+        if quote is not None and evidence is None:
+            continue
+        relations.append(
+            Relation(prop, obj, evidence, item.line, mention, subject_mention, background)
+        )
     return relations
 
 
 def _check_observation(
-    checker: _Checker, raw: Mapping, file: str, fid: str, evidence: Evidence | None
+    checker: _Checker,
+    raw: Mapping,
+    article: RawArticle,
+    file: str,
+    fid: str,
+    evidence: Evidence | None,
 ) -> ObservationData | None:
+    published = _published(article)
     subject = checker.text(raw, "subject", file, fid, required=True)
     indicator = checker.text(raw, "indicator", file, fid, required=True)
-    period_text = checker.text(raw, "period", file, fid, required=True)
+    period_text = checker.text(raw, "period", file, fid, required=False)
+    as_of_text = checker.text(raw, "as_of", file, fid, required=False)
+    batch = checker.text(raw, "batch", file, fid, required=False)
     value_text = checker.text(raw, "value", file, fid, required=True)
     growth_text = checker.text(raw, "growth", file, fid, required=False)
     rank_text = checker.text(raw, "rank", file, fid, required=False)
@@ -274,13 +349,39 @@ def _check_observation(
     status = checker.text(raw, "status", file, fid, required=False) or "actual"
     ok = True
     period = value = growth = None
+    as_of: Instant | None = None
     rank: int | None = None
     scope_class: str | None = None
+    if period_text is not None and as_of_text is not None:
+        checker.problem(
+            file, raw.line_of("as_of"), fid,
+            "give `period` (a flow over an interval) or `as_of` (a stock at a time), not both",
+        )  # fmt: skip
+        ok = False
     if period_text is not None:
         try:
-            period = parse_period(period_text)
+            period = parse_period(period_text, published)
         except DateError as err:
             checker.problem(file, raw.line_of("period"), fid, str(err))
+            ok = False
+    if as_of_text is not None:
+        if published is None and as_of_text == "published":
+            ok = False  # the article's own check reports the bad `published`
+        else:
+            try:
+                as_of = parse_as_of(as_of_text, published)  # type: ignore[arg-type]
+            except DateError as err:
+                checker.problem(file, raw.line_of("as_of"), fid, str(err))
+                ok = False
+    if batch is not None:
+        checker.in_evidence(batch, evidence, "batch", (file, raw.line_of("batch"), fid))
+        if batch not in BATCHES:
+            checker.problem(
+                file, raw.line_of("batch"), fid,
+                f"unknown batch {batch!r} (one of {', '.join(BATCHES)})",
+            )  # fmt: skip
+            ok = False
+    restated = _check_restated(checker, raw, article, file, fid)
     if value_text is not None:
         try:
             value = parse_quantity(value_text)
@@ -309,13 +410,62 @@ def _check_observation(
             f"unknown status {status!r} (one of {', '.join(OBSERVATION_STATUSES)})",
         )  # fmt: skip
         ok = False
-    if not ok or None in (subject, indicator, period, value):
+    if not ok or restated is None or None in (subject, indicator, value):
         return None
-    assert subject is not None and indicator is not None
-    assert period is not None and value is not None
+    assert subject is not None and indicator is not None and value is not None
+    for again in restated:
+        problem = _restatement_problem(value, again.value)
+        if problem:
+            checker.problem(file, raw.line_of("restated"), fid, problem)
+            return None
     return ObservationData(
-        subject, indicator, period, value, growth, rank, rank_scope, rank_text, status
-    )
+        subject, indicator, period, as_of, value, growth, rank, rank_scope, rank_text, status,
+        restated, batch,
+    )  # fmt: skip
+
+
+def _check_restated(
+    checker: _Checker, raw: Mapping, article: RawArticle, file: str, fid: str
+) -> tuple[Restatement, ...] | None:
+    value = raw.get("restated")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        checker.problem(file, raw.line_of("restated"), fid, "`restated` must be a list of mappings")
+        return None
+    found = []
+    for item in value:
+        _unknown_fields(checker, item, RESTATED_FIELDS, file, fid)
+        text = checker.text(item, "value", file, fid, required=True)
+        quote = checker.text(item, "evidence", file, fid, required=True)
+        evidence = checker.locate(article, quote, file, item.line_of("evidence"), fid)
+        if text is None or evidence is None:
+            return None
+        checker.in_evidence(text, evidence, "restated value", (file, item.line_of("value"), fid))
+        try:
+            found.append(Restatement(parse_quantity(text), evidence))
+        except QuantityError as err:
+            checker.problem(file, item.line_of("value"), fid, str(err))
+            return None
+    return tuple(found)
+
+
+def _restatement_problem(value: Quantity, again: Quantity) -> str | None:
+    """Why a restated figure cannot be the same figure, or None when it can."""
+    if value.unit != again.unit:
+        return f"restated value {again.text!r} has another unit than {value.text!r}"
+    low, high = again.value, again.value
+    if again.qualifier in {"MoreThan", "AtLeast"}:
+        high = value.value if value.value > low else low
+    elif again.qualifier == "Nearly":
+        low = value.value if value.value < high else high
+    elif again.qualifier == "About":
+        low, high = again.value * 9 / 10, again.value * 11 / 10
+    if again.qualifier is None and value.qualifier is not None:
+        low, high = value.value, value.value + abs(value.value)  # 800个以上 restated as 800个
+    if not low <= value.value <= high:
+        return f"restated value {again.text!r} does not agree with {value.text!r}"
+    return None
 
 
 def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping) -> Fact | None:
@@ -334,6 +484,8 @@ def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping)
         allowed = OBSERVATION_FIELDS
     elif ftype == "Quote":
         allowed = QUOTE_FIELDS
+    elif ftype in CLAIM_FIELDS:
+        allowed = COMMON_FIELDS | CLAIM_FIELDS[ftype]
     elif ftype in checker.vocab.entity_classes:
         allowed = ENTITY_FIELDS
     else:
@@ -353,8 +505,11 @@ def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping)
     if date_text is not None:
         fact.texts["date_text"] = date_text
     if ftype == "Observation":
-        fact.observation = _check_observation(checker, raw, file, fid, evidence)
+        fact.observation = _check_observation(checker, raw, article, file, fid, evidence)
         return fact if fact.observation is not None else None
+    if ftype in CLAIM_FIELDS:
+        fact.claim = _check_claim(checker, raw, file, fid, evidence)
+        return fact if fact.claim is not None else None
     if ftype == "Quote":
         speaker = checker.text(raw, "speaker", file, fid, required=True)
         text = checker.text(raw, "text", file, fid, required=True)
@@ -373,6 +528,25 @@ def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping)
     fact.zh, fact.en = zh, en
     fact.alt_zh = checker.texts(raw, "alt_zh", file, fid)
     fact.alt_en = checker.texts(raw, "alt_en", file, fid)
+    constructed = raw.get("zh_constructed", False)
+    if not isinstance(constructed, bool):
+        checker.problem(
+            file, raw.line_of("zh_constructed"), fid, "`zh_constructed` must be true or false"
+        )
+    fact.zh_constructed = constructed is True
+    if not fact.zh_constructed and zh not in article.text:
+        checker.problem(
+            file, raw.line_of("zh"), fid,
+            f"zh label {zh!r} is not written in {article.text_file}: use the article's words, "
+            "or mark it `zh_constructed: true` and keep the words as an alt_zh",
+        )  # fmt: skip
+    measure = checker.text(raw, "measure", file, fid, required=ftype == "Indicator")
+    if measure is not None and (ftype != "Indicator" or measure not in MEASURES):
+        checker.problem(
+            file, raw.line_of("measure"), fid,
+            f"`measure` is for an Indicator: one of {', '.join(MEASURES)}",
+        )  # fmt: skip
+    fact.measure = measure
     checker.numbers_in_evidence((zh, *fact.alt_zh), evidence, where)
     for key in ("date", "start", "end"):
         if raw.get(key) is not None:
@@ -381,6 +555,12 @@ def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping)
             except DateError as err:
                 checker.problem(file, raw.line_of(key), fid, str(err))
     dates = fact.dates
+    if dates and date_text is None:
+        key = next(iter(dates))
+        checker.problem(
+            file, raw.line_of(key), fid,
+            f"`{key}` needs `date_text`: the article's words for the date, in the evidence",
+        )  # fmt: skip
     if "start" in dates and "end" in dates and dates["end"].last < dates["start"].first:
         checker.problem(file, raw.line_of("end"), fid, "bad date: `end` is before `start`")
     for key in ("phase", "status", "honour"):
@@ -389,6 +569,58 @@ def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping)
             fact.texts[key] = value
             checker.numbers_in_evidence((value,), evidence, (file, raw.line_of(key), fid))
     return fact
+
+
+def _published(article: RawArticle) -> DateValue | None:
+    try:
+        return parse_date(article.meta.get("published"))
+    except DateError:
+        return None
+
+
+def _check_claim(
+    checker: _Checker, raw: Mapping, file: str, fid: str, evidence: Evidence
+) -> ClaimData | None:
+    kind = str(raw.get("type"))
+    fields = {
+        key: checker.text(raw, key, file, fid, required=key in {"text"})
+        for key in sorted(CLAIM_FIELDS[kind])
+    }
+    required = {"ComparisonClaim": ("about", "aspect", "comparison", "reference"),
+                "TrendClaim": ("subject", "indicator", "direction"),
+                "FirstClaim": ("about",)}[kind]  # fmt: skip
+    missing = [key for key in required if fields.get(key) is None]
+    for key in missing:
+        checker.problem(file, raw.line, fid, f"missing required field `{key}`")
+    checker.in_evidence(fields["text"], evidence, "claim text", (file, raw.line_of("text"), fid))
+    checker.in_evidence(
+        fields.get("mention"), evidence, "mention", (file, raw.line_of("mention"), fid)
+    )
+    for key, allowed in (("aspect", ASPECTS), ("comparison", COMPARISONS),
+                         ("direction", DIRECTIONS)):  # fmt: skip
+        value = fields.get(key)
+        if value is not None and value not in allowed:
+            checker.problem(
+                file,
+                raw.line_of(key),
+                fid,
+                f"unknown {key} {value!r} (one of {', '.join(allowed)})",
+            )
+            missing.append(key)
+    if missing or fields["text"] is None:
+        return None
+    return ClaimData(
+        about=fields.get("about"),
+        text=str(fields["text"]),
+        scope=fields.get("scope"),
+        aspect=fields.get("aspect"),
+        comparison=fields.get("comparison"),
+        reference=fields.get("reference"),
+        subject=fields.get("subject"),
+        indicator=fields.get("indicator"),
+        direction=fields.get("direction"),
+        mention=fields.get("mention"),
+    )
 
 
 def _check_article(checker: _Checker, raw: RawArticle) -> Article | None:
@@ -461,6 +693,8 @@ def _check_references(checker: _Checker, corpus: Corpus) -> None:
                 fact.file, line, fact.id, f"{what} `{ref}` is a {target.type}, not a {wanted}"
             )
 
+    places = set(checker.vocab.place_classes)
+    figures = {"Observation"}
     for fact in facts.values():
         seen: set[tuple[str, str]] = set()
         for rel in fact.relations:
@@ -470,10 +704,39 @@ def _check_references(checker: _Checker, corpus: Corpus) -> None:
                     fact.file, rel.line, fact.id, f"relation {rel.prop} {rel.obj} twice"
                 )
             seen.add((rel.prop, rel.obj))
+            if rel.obj == fact.id:
+                checker.problem(fact.file, rel.line, fact.id, f"{rel.prop} points at itself")
+            elif rel.obj in facts:
+                _check_statement(checker, fact, rel, facts[rel.obj])
+        if fact.claim is not None:
+            claim = fact.claim
+            if fact.type == "ComparisonClaim":
+                expect(fact, str(claim.about), fact.line, "about", figures)
+                expect(fact, str(claim.reference), fact.line, "reference", places)
+            elif fact.type == "FirstClaim":
+                expect(fact, str(claim.about), fact.line, "about", None)
+                if claim.scope is not None:
+                    expect(fact, claim.scope, fact.line, "scope", places)
+                if claim.about in facts:
+                    _check_mentioned(checker, fact, facts[str(claim.about)], claim.mention)
+            else:
+                expect(fact, str(claim.subject), fact.line, "subject", None)
+                expect(fact, str(claim.indicator), fact.line, "indicator", {"Indicator"})
+                if claim.about is not None:
+                    expect(fact, claim.about, fact.line, "about", None)
         if fact.observation is not None:
             obs = fact.observation
             expect(fact, obs.subject, fact.line, "subject", None)
             expect(fact, obs.indicator, fact.line, "indicator", {"Indicator"})
+            target = facts.get(obs.subject)
+            if target is not None and target.type in {"Observation", "Quote", *CLAIM_FIELDS}:
+                checker.problem(
+                    fact.file, fact.line, fact.id,
+                    f"subject `{obs.subject}` is a {target.type}: a figure is about an entity",
+                )  # fmt: skip
+            indicator = facts.get(obs.indicator)
+            if indicator is not None and indicator.measure is not None:
+                _check_time(checker, fact, obs, indicator)
             if obs.rank_scope is not None and not obs.rank_scope.startswith("@"):
                 expect(fact, obs.rank_scope, fact.line, "rank_scope", None)
         if fact.quote is not None:
@@ -492,6 +755,101 @@ def _check_references(checker: _Checker, corpus: Corpus) -> None:
                 checker.problem(
                     article.meta_file, line, article.id, f"{key} `{target_id}` is not defined"
                 )
+
+
+def _forms(fact: Fact) -> list[str]:
+    return [form for form in (fact.zh, *fact.alt_zh) if form]
+
+
+def _names(quote: str, fact: Fact, mention: str | None) -> bool:
+    return any(form in quote for form in _forms(fact)) or bool(mention and mention in quote)
+
+
+def _check_mentioned(checker: _Checker, fact: Fact, target: Fact, mention: str | None) -> None:
+    """A claim's quote names what it is about."""
+    if mention is not None and mention not in fact.evidence.quote:
+        checker.problem(fact.file, fact.line, fact.id, f"mention {mention!r} is not in the quote")
+    elif not _names(fact.evidence.quote, target, mention):
+        checker.problem(
+            fact.file, fact.line, fact.id,
+            f"the quote does not name `{target.id}` ({' / '.join(_forms(target))}): "
+            "quote more or give `mention:`",
+        )  # fmt: skip
+
+
+def _check_statement(checker: _Checker, fact: Fact, rel: Relation, target: Fact) -> None:
+    """A relation's quote names its object, and its subject or sits next to the fact's quote."""
+    if rel.background is not None:
+        return
+    evidence = rel.evidence or fact.evidence
+    quote = evidence.quote
+    where = f"relation {rel.prop} {rel.obj}"
+    for what, mention in (("mention", rel.mention), ("subject_mention", rel.subject_mention)):
+        if mention is not None and mention not in quote:
+            checker.problem(
+                fact.file, rel.line, fact.id, f"{where}: {what} {mention!r} is not in its quote"
+            )
+            return
+    if not _names(quote, target, rel.mention):
+        forms = " / ".join(_forms(target)) or "no zh label"
+        checker.problem(
+            fact.file, rel.line, fact.id,
+            f"{where}: its quote {_short(quote)!r} does not name the object ({forms}); "
+            "quote the words that state it, give `mention:`, or declare `background:`",
+        )  # fmt: skip
+        return
+    if not _forms(fact) or _names(quote, fact, rel.subject_mention):
+        return
+    # the fact's own quote is where the subject is stated: a quote on it or next to it has
+    # the subject in its context
+    own = fact.evidence
+    if max(evidence.start - own.end, own.start - evidence.end, 0) <= ADJACENT:
+        return
+    checker.problem(
+        fact.file, rel.line, fact.id,
+        f"{where}: its quote {_short(quote)!r} does not name the subject "
+        f"({' / '.join(_forms(fact))}) and is not next to the fact's own quote; "
+        "quote more or give `subject_mention:`",
+    )  # fmt: skip
+
+
+def _short(quote: str) -> str:
+    return quote if len(quote) <= 30 else quote[:30] + "…"
+
+
+def _check_time(checker: _Checker, fact: Fact, obs: ObservationData, indicator: Fact) -> None:
+    """A flow has a period, a stock an as-of time, an attribute neither."""
+    measure = indicator.measure
+    wanted = {"flow": (True, False), "stock": (False, True), "attribute": (False, False)}
+    if (obs.period is not None, obs.as_of is not None) == wanted[str(measure)]:
+        return
+    need = {"flow": "a `period`", "stock": "an `as_of`", "attribute": "no period and no as_of"}
+    checker.problem(
+        fact.file, fact.line, fact.id,
+        f"indicator `{indicator.id}` is a {measure}: its figures take {need[str(measure)]}",
+    )  # fmt: skip
+
+
+def _first_claims_as_relations(checker: _Checker, corpus: Corpus) -> None:
+    """`全市首个`: the claim also states `item lk:firstIn city`, quoted by the claim's words."""
+    for fact in list(corpus.facts.values()):
+        claim = fact.claim
+        if fact.type != "FirstClaim" or claim is None or claim.scope is None:
+            continue
+        item = corpus.facts[str(claim.about)]
+        if any(r.prop == "firstIn" and r.obj == claim.scope for r in item.relations):
+            checker.problem(
+                item.file, item.line, item.id,
+                f"firstIn {claim.scope} is stated by the claim `{fact.id}`: drop the relation",
+            )  # fmt: skip
+            continue
+        relation = Relation("firstIn", claim.scope, fact.evidence, fact.line, claim.mention)
+        before = len(checker.problems)
+        _check_statement(checker, item, relation, corpus.facts[claim.scope])
+        for i in range(before, len(checker.problems)):  # report it where the claim is written
+            p = checker.problems[i]
+            checker.problems[i] = Problem(fact.file, fact.line, fact.id, p.message)
+        item.relations.append(relation)
 
 
 def _resolve_rank_scopes(checker: _Checker, corpus: Corpus) -> None:
@@ -543,6 +901,8 @@ def check_corpus(raw_articles: list[RawArticle], vocab: Vocabulary) -> Corpus:
     if not checker.problems:
         _check_references(checker, corpus)
         _resolve_rank_scopes(checker, corpus)
+    if not checker.problems:
+        _first_claims_as_relations(checker, corpus)
     if checker.problems:
         raise InputError(checker.problems)
     return corpus
@@ -554,6 +914,12 @@ def fact_strings(fact: Fact) -> list[str]:
     if fact.observation is not None:
         obs = fact.observation
         strings += [obs.value.text, obs.growth.text if obs.growth else "", obs.rank_text or ""]
+        strings += [again.value.text for again in obs.restated]
+        strings.append(obs.batch or "")
     if fact.quote is not None:
         strings.append(fact.quote.text)
+    if fact.claim is not None:
+        strings.append(fact.claim.text)
+    for rel in fact.relations:  # declared mentions are the words that state a relation
+        strings += [rel.mention or "", rel.subject_mention or ""]
     return [s for s in strings if s]

@@ -30,10 +30,13 @@ COUNT_WORDS: dict[str, str] = {
     "人次": "person-times",
     "人": "persons",
     "班": "classes",
-    "大领域": "domains",
+    "小区": "residential compounds",
+    "部门": "departments",
+    "事项": "service items",
+    "领域": "domains",
 }
 COUNT_UNIT = UNIT + "NUM"
-FRACTION_UNIT = UNIT + "UNITLESS"
+FRACTION_STEP = Decimal("0.0000000001")  # 1/3 -> 33.3333333333 percent
 
 MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 PREFIX_QUALIFIERS = {
@@ -51,6 +54,8 @@ _PATTERN = re.compile(
     r"(?P<num>\d+(?:\.\d+)?(?:/\d+)?)"
     r"(?P<yu>余)?"
     r"(?P<mult>万|亿)?"
+    # a classifier before the count word (36个班, 5大领域): the count word is the noun after it
+    r"(?P<cls>个|大)?"
     r"(?P<unit>" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r")?"
     r"(?P<post>以上|余)?$"
 )
@@ -84,25 +89,32 @@ def parse_quantity(text: str) -> Quantity:
     """Parse `[qualifier] number [余] [万|亿] unit [以上|余]`; raise QuantityError otherwise."""
     raw = text.strip()
     match = _PATTERN.match(raw)
-    if match is None or match["unit"] is None and "/" not in match["num"]:
+    if match is None or (match["unit"] or match["cls"]) is None and "/" not in match["num"]:
         loose = _NUMBER_ONLY.match(raw)
         if loose is not None and loose["rest"]:
             raise QuantityError(f"unknown unit {loose['rest']!r} in {text!r}")
         raise QuantityError(f"cannot read quantity {text!r}")
+    unit_word = match["unit"]
+    if match["cls"] and unit_word is None:
+        if match["cls"] != "个":
+            raise QuantityError(f"no count word after {match['cls']!r} in {text!r}")
+        unit_word = "个"
+    elif match["cls"] and unit_word not in COUNT_WORDS:
+        raise QuantityError(f"{match['cls']!r} must be followed by a count word in {text!r}")
     number_text = match["num"]
     if "/" in number_text:
         numerator, denominator = number_text.split("/")
         if int(denominator) == 0:
             raise QuantityError(f"division by zero in {text!r}")
-        value = (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.000001"))
+        # a fraction is a share: written in percent like the article's other shares
+        value = (100 * Decimal(numerator) / Decimal(denominator)).quantize(FRACTION_STEP)
     else:
         value = Decimal(number_text)
     if match["mult"]:
         value *= MULTIPLIERS[match["mult"]]
-    unit_word = match["unit"]
     count_word: str | None = None
     if unit_word is None:
-        unit = FRACTION_UNIT
+        unit = MEASURE_UNITS["%"][0]
     elif unit_word in MEASURE_UNITS:
         unit = MEASURE_UNITS[unit_word][0]
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from rdflib import OWL, RDF, Graph, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from . import resources
 from .prefixes import DEFAULT_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
@@ -25,7 +25,18 @@ UNIT = Namespace(PREFIXES["unit"])
 CUR = Namespace(PREFIXES["cur"])
 
 # classes written by the builder itself, not by a fact's `type:` in the YAML
-GENERATED_CLASSES = frozenset({"NewsArticle", "Evidence", "Observation", "Quote"})
+GENERATED_CLASSES = frozenset({
+    "NewsArticle", "Evidence", "Observation", "Quote", "Statement", "Restatement", "Claim",
+    "FirstClaim", "ComparisonClaim", "TrendClaim", "Curators",
+})  # fmt: skip
+
+
+# properties written by the builder (statements, claims, figures), not by a fact's `relations:`
+GENERATED_PROPERTIES = frozenset({
+    "hasEvidence", "statementSubject", "statementPredicate", "statementObject", "basis",
+    "restatedAs", "batch", "measureType", "claimAbout", "claimScope", "comparedAspect",
+    "comparison", "comparedWith", "claimIndicator", "direction", "outcomeOf", "narrower",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,11 @@ class Vocabulary:
 
     entity_classes: dict[str, URIRef]
     object_properties: dict[str, URIRef]
+    place_classes: frozenset[str] = frozenset()
+
+    def is_place(self, class_name: str) -> bool:
+        """Whether a class local name is lk:Place or below it."""
+        return class_name in self.place_classes
 
 
 def local_name(iri: str) -> str:
@@ -52,9 +68,16 @@ def vocabulary_from(ontology: Graph) -> Vocabulary:
     properties = {
         local_name(str(p)): URIRef(p)
         for p in ontology.subjects(RDF.type, OWL.ObjectProperty)
-        if isinstance(p, URIRef)
+        if isinstance(p, URIRef) and local_name(str(p)) not in GENERATED_PROPERTIES
     }
-    return Vocabulary(dict(sorted(entity_classes.items())), dict(sorted(properties.items())))
+    places = {
+        local_name(str(c))
+        for c in ontology.transitive_subjects(RDFS.subClassOf, LK.Place)
+        if str(c).startswith(str(LK))
+    }
+    return Vocabulary(
+        dict(sorted(entity_classes.items())), dict(sorted(properties.items())), frozenset(places)
+    )
 
 
 @cache

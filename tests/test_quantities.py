@@ -31,7 +31,9 @@ from builder.quantities import (
         ("10余个", "10", COUNT_UNIT, "个", "MoreThan"),
         ("近50万人次", "500000", COUNT_UNIT, "人次", "Nearly"),
         ("逾40亿条", "4000000000", COUNT_UNIT, "条", "MoreThan"),
-        ("1/3", "0.333333", UNIT + "UNITLESS", None, None),
+        ("1/3", "33.3333333333", UNIT + "PERCENT", None, None),
+        ("36个班", "36", UNIT + "NUM", "班", None),
+        ("5大领域", "5", UNIT + "NUM", "领域", None),
     ],
 )
 def test_quantities_normalise(
