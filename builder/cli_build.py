@@ -8,17 +8,15 @@ from pathlib import Path
 import click
 
 from .analytics import graphml_bytes
+from .checks import SHACL_AUTO_LIMIT, check_graph
 from .cli_options import data_inputs, data_options, reports_input_errors, store_option
 from .coverage import corpus_coverage, format_report
 from .errors import EXIT_OK, EXIT_VIOLATIONS
 from .outputs import FORMATS, OUTPUT_PLAN, serialize, write_atomic
 from .pipeline import build, build_to, check
-from .query import format_violations, store_from_triples, violations
-from .shacl import check_shapes
 from .stats import format_stats
 
 EXPORT_FORMATS = sorted([*FORMATS, "graphml"])
-SHACL_AUTO_LIMIT = 200_000  # pySHACL needs minutes on a million triples
 
 
 @click.command("build")
@@ -32,15 +30,32 @@ SHACL_AUTO_LIMIT = 200_000  # pySHACL needs minutes on a million triples
     type=click.Choice(list(OUTPUT_PLAN)),
     help="Write only these RDF files (repeatable). Default: all.",
 )
+@click.option(
+    "--shacl",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help=f"Run pySHACL before writing (auto: up to {SHACL_AUTO_LIMIT:,} triples); the "
+    "violation queries always run.",
+)
 @store_option
 @reports_input_errors
 def build_command(
-    data: tuple[str, ...], base: str, out_dir: str, html: bool, outputs: tuple[str, ...], store: str
+    data: tuple[str, ...],
+    base: str,
+    out_dir: str,
+    html: bool,
+    outputs: tuple[str, ...],
+    shacl: str,
+    store: str,
 ) -> None:
-    """Check the fact files and write every output (RDF files, graph.html) into OUT."""
+    """Check the fact files and the graph (as `validate` does), then write every output (RDF
+    files, graph.html) into OUT; nothing is written when a check fails."""
     chosen = outputs or tuple(OUTPUT_PLAN)
     inputs = data_inputs(data)
-    for path in build_to(inputs, Path(out_dir), base, html=html, store=store, outputs=chosen):
+    written = build_to(inputs, Path(out_dir), base, html=html, store=store, outputs=chosen,
+                       shacl=shacl)  # fmt: skip
+    for path in written:
         click.echo(f"wrote {path}")
 
 
@@ -58,21 +73,16 @@ def build_command(
 def validate_command(data: tuple[str, ...], base: str, shacl: str) -> None:
     """Check the facts, validate with the SHACL shapes, and run the *-violation queries."""
     built = build(data_inputs(data), base)
-    everything = built.parts().everything()
-    found = violations(store_from_triples(everything))
-    run_shacl = shacl == "always" or (shacl == "auto" and len(everything) <= SHACL_AUTO_LIMIT)
-    conforms = True
-    if run_shacl:
-        result = check_shapes(built.graph(with_ontology=True))
-        conforms = result.conforms
-        if not conforms:
-            click.echo(result.report)
-    if found:
-        click.echo(format_violations(found))
-    if not conforms or found:
+    report = check_graph(built, shacl)
+    for problem in report.problems:
+        click.echo(str(problem))
+    if report.problems:
+        click.echo(f"{len(report.problems)} violation(s)")
         sys.exit(EXIT_VIOLATIONS)
-    checks = "SHACL and violation queries" if run_shacl else "violation queries; SHACL skipped"
-    click.echo(f"conforms: {len(built.corpus.facts)} facts, {len(everything)} triples ({checks})")
+    checks = (
+        "SHACL and violation queries" if report.shacl_run else "violation queries; SHACL skipped"
+    )
+    click.echo(f"conforms: {len(built.corpus.facts)} facts, {report.triples} triples ({checks})")
     sys.exit(EXIT_OK)
 
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import EXIT_INPUT, BaseIRIError, InputError
+from .errors import EXIT_INPUT, EXIT_VIOLATIONS, BaseIRIError, InputError, ViolationError
 from .prefixes import DEFAULT_BASE
 from .resources import default_data_dir
 
@@ -41,7 +41,8 @@ def data_options(func: F) -> F:
 
 
 def reports_input_errors(func: F) -> F:
-    """Turn bad input into its located messages on stderr and exit code 2."""
+    """Turn bad input into its located messages on stderr and exit code 2, and a graph that
+    fails its checks into located messages and exit code 1."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -54,6 +55,11 @@ def reports_input_errors(func: F) -> F:
         except BaseIRIError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(EXIT_INPUT)
+        except ViolationError as err:
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{len(err.problems)} violation(s): nothing written", err=True)
+            sys.exit(EXIT_VIOLATIONS)
 
     return wrapper  # type: ignore[return-value]
 

@@ -36,3 +36,11 @@ class InputError(Exception):
     def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
         # lets the error cross from a worker process (parallel loading) intact
         return (InputError, (self.problems,))
+
+
+class ViolationError(Exception):
+    """The graph breaks a SHACL shape or a *-violation check (exit code 1); nothing is written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .errors import ViolationError
 from .graph import article_triples, graph_iri
 from .load import load_corpus
 from .model import Corpus, check_corpus
@@ -90,9 +91,16 @@ def build_to(
     html: bool = True,
     store: str = "auto",
     outputs: Iterable[str] = OUTPUT_PLAN,
+    shacl: str = "auto",
 ) -> list[Path]:
-    """Build and write every output file into `out_dir`; nothing is written on bad input."""
+    """Build, run the checks `validate` runs, and write every output file into `out_dir`;
+    nothing is written on bad input (InputError) or on a failed check (ViolationError)."""
     built = build(inputs, base)
+    from .checks import check_graph  # checks import this module
+
+    report = check_graph(built, shacl)
+    if report.problems:
+        raise ViolationError(report.problems)
     page = None
     if html:
         from .viz import graph_html  # the page needs jinja2 and networkx: load them only here
