@@ -1,10 +1,12 @@
 """The graph of entities (facts) and links between them, and analytics on it with networkx.
 
-An *entity* is a data node typed with an `lk:` class other than `lk:Evidence`: places, agents,
-projects…, observations, quotes and the article itself. Evidence, selectors, statements,
-periods and datasets are not entities; literals are attributes, not nodes. A *link* is a
-triple between two entities, except the links the builder generates for every fact
-(`schema:mentions`, `lk:sourceArticle`), which would tie everything to the article.
+An *entity* is a data node typed with an `lk:` class other than the provenance classes
+(`NOT_ENTITY_CLASSES`: evidence, statements, restatements, the curators): places, agents,
+projects…, observations, quotes, claims and the article itself. Evidence, selectors,
+statements, restatements, periods and datasets are not entities; literals are attributes, not
+nodes. A *link* is a triple between two entities, except the links the builder generates for
+every fact (`schema:mentions`, `lk:sourceArticle`), which would tie everything to the article,
+and `skos:narrower`, which the builder writes as the inverse of every `skos:broader`.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from rdflib.term import Node
 from .outputs import write_atomic
 from .vocab import DCTERMS, LK, PREFIXES, PROV, QB, SCHEMA, SKOS, local_name, ontology_graph
 
-HIDDEN_LINKS = frozenset({SCHEMA.mentions, LK.sourceArticle})
-NOT_ENTITY_CLASSES = frozenset({LK.Evidence})
+HIDDEN_LINKS = frozenset({SCHEMA.mentions, LK.sourceArticle, SKOS.narrower})
+# provenance nodes: what states a fact or relation (and who), not things the article is about
+NOT_ENTITY_CLASSES = frozenset({LK.Evidence, LK.Statement, LK.Restatement, LK.Curators})
 LANGS = ("zh", "en")
 
 
@@ -46,7 +49,8 @@ STANDARD_LABELS: dict[str, tuple[str, str]] = {
     str(SCHEMA.inLanguage): ("语言", "language"),
     str(SCHEMA.text): ("文本", "text"),
     str(DCTERMS.rights): ("版权", "rights"),
-    str(PROV.wasDerivedFrom): ("来源证据", "derived from"),
+    str(PROV.wasDerivedFrom): ("来源", "derived from"),
+    str(PROV.wasAttributedTo): ("归属于", "attributed to"),
 }
 
 
@@ -158,7 +162,7 @@ def _labels(graph: Graph, node: URIRef) -> tuple[str, str] | None:
 
 
 def is_entity_class(cls: Node) -> bool:
-    """An `lk:` class whose instances are entities (every one but lk:Evidence)."""
+    """An `lk:` class whose instances are entities (every one but `NOT_ENTITY_CLASSES`)."""
     return (
         isinstance(cls, URIRef) and str(cls).startswith(str(LK)) and cls not in NOT_ENTITY_CLASSES
     )

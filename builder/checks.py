@@ -54,10 +54,11 @@ class Sources:
 
     def problem(self, nodes: list[str], message: str) -> Problem:
         """A problem located at the first node that comes from a fact."""
-        for node in nodes:
-            where = self.locate(node)
-            if where is not None:
-                return Problem(*where, message)
+        found = [where for node in nodes if (where := self.locate(node)) is not None]
+        # a fact's own line beats the article's (a data set, the article node)
+        found.sort(key=lambda where: where[2] not in self.corpus.facts)
+        if found:
+            return Problem(*found[0], message)
         return Problem("(graph)", 0, nodes[0] if nodes else "-", message)
 
 

@@ -901,6 +901,47 @@ class _Article:
         parts += ["", self.footer, ""]
         return "\n".join(parts), title, title_en
 
+    def _conform(self, text: str) -> None:
+        """Bring the facts to the rules of real fact files once the text is known: labels the
+        text does not write are marked constructed, dates need their words, indicators say
+        they are flows, and a relation whose quote does not name its object is declared
+        background (the generator writes no sentence for it)."""
+        labels: dict[str, list[str]] = {}
+        for facts in self.files.values():
+            for fact in facts:
+                if "zh" in fact:
+                    alts = fact.get("alt_zh", [])
+                    assert isinstance(alts, list)
+                    labels[str(fact["id"])] = [str(fact["zh"]), *map(str, alts)]
+        for facts in self.files.values():
+            for fact in facts:
+                if "zh" in fact and str(fact["zh"]) not in text:
+                    fact["zh_constructed"] = True
+                if fact.get("type") == "Indicator":
+                    fact["measure"] = "flow"
+                dated = [k for k in ("date", "start", "end") if k in fact]
+                if dated and "date_text" not in fact:
+                    evidence = str(fact["evidence"])
+                    words = [w for w in (f"{fact[dated[0]]}年", "十四五") if w in evidence]
+                    if words:
+                        fact["date_text"] = words[0]
+                    else:
+                        for key in dated:
+                            del fact[key]
+                relations = fact.get("relations", [])
+                assert isinstance(relations, list)
+                own = str(fact["evidence"])
+                for relation in relations:
+                    assert isinstance(relation, dict)
+                    quote = relation.get("evidence", own)
+                    forms = labels.get(relation["object"], [])
+                    named = any(form in quote for form in forms)
+                    subject = labels.get(str(fact["id"]), [])
+                    near = "evidence" not in relation or any(f in quote for f in subject)
+                    if not (named and near):
+                        relation.pop("evidence", None)
+                        relation["background"] = "synthetic: the generated text does not state it"
+
     def write(self, folder: Path) -> tuple[int, int]:
         """Write the article folder; return (files written, characters of text)."""
         text, title, title_en = self.text()
@@ -908,6 +949,7 @@ class _Article:
             start = text.find(quote)
             if start < 0 or text.find(quote, start + 1) >= 0:  # pragma: no cover - a bug
                 raise RuntimeError(f"{self.aid}: evidence is not in the text once: {quote!r}")
+        self._conform(text)
         meta: dict[str, str | int] = {
             "id": self.aid,
             "text": "article.txt",
@@ -975,11 +1017,18 @@ def _facts_yaml(header: str, facts: list[Fact]) -> str:
                         lines.append(f"      - property: {prop}")
                         lines.append(f"        object: {obj}")
                         lines.append(f"        evidence: {_scalar(relation['evidence'])}")
+                    elif "background" in relation:
+                        reason = json.dumps(relation["background"], ensure_ascii=False)
+                        lines.append(
+                            f"      - {{property: {prop}, object: {obj}, background: {reason}}}"
+                        )
                     else:
                         lines.append(f"      - {{property: {prop}, object: {obj}}}")
             elif isinstance(value, list):
                 items = ", ".join(_scalar(str(item), flow=True) for item in value)
                 lines.append(f"{lead}{key}: [{items}]")
+            elif isinstance(value, bool):
+                lines.append(f"{lead}{key}: {'true' if value else 'false'}")
             else:
                 lines.append(f"{lead}{key}: {_scalar(value)}")
             lead = "    "

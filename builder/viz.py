@@ -1,7 +1,10 @@
 """The interactive graph view: one self-contained, offline HTML file made with pyvis.
 
 The nodes are the entities of `analytics.EntityGraph`; literals go into tooltips and the
-details panel. vis-network's JavaScript and CSS are inlined from the copy bundled with pyvis.
+details panel. Each link shows its basis (from its `lk:Statement`): its own quote of the
+article, or, for background knowledge the article does not state, that mark and the
+curators' note (and a dashed line), never a quote borrowed from the fact. vis-network's
+JavaScript and CSS are inlined from the copy bundled with pyvis.
 Every text from the data reaches the page only inside a `<script type="application/json">`
 block (with `<`, `>` and `&` escaped) or through Jinja's autoescaping; the page script renders
 it with `textContent` only.
@@ -70,23 +73,32 @@ CLASS_STYLES: dict[str, tuple[str, str]] = {
     "Initiative": ("#8e24aa", "triangle"),
     "Plan": ("#78909c", "diamond"),
     "PolicyDocument": ("#546e7a", "diamond"),
+    "ProjectProposal": ("#b0bec5", "diamond"),
     "Goal": ("#c0ca33", "star"),
     "Domain": ("#00acc1", "star"),
+    "DataCategory": ("#4dd0e1", "star"),
     "Event": ("#fb8c00", "diamond"),
     "Indicator": ("#26a69a", "square"),
     "NewsArticle": ("#37474f", "square"),
     "Observation": ("#90a4ae", "dot"),
     "Quote": ("#ec407a", "diamond"),
+    "FirstClaim": ("#c51162", "diamond"),
+    "ComparisonClaim": ("#f06292", "diamond"),
+    "TrendClaim": ("#ad1457", "diamond"),
+    "Claim": ("#f48fb1", "diamond"),
 }
 FALLBACK_COLOURS = ("#607d8b", "#8d6e63", "#26a69a", "#7e57c2", "#ef5350", "#29b6f6")
-SMALL_CLASSES = frozenset({"Observation", "Quote"})
+CLAIM_CLASSES = frozenset({"Claim", "FirstClaim", "ComparisonClaim", "TrendClaim"})
+SMALL_CLASSES = frozenset({"Observation", "Quote", *CLAIM_CLASSES})
 
 # literal-valued properties shown in the tooltip, in this order
 KEY_PROPERTIES = (
+    LK.claimText,
     LK.valueText,
     LK.value,
     LK.growthText,
     LK.rankText,
+    LK.restatedAs,
     LK.refPeriod,
     LK.observationStatus,
     LK.qualifier,
@@ -100,7 +112,8 @@ KEY_PROPERTIES = (
     SCHEMA.text,
     SCHEMA.datePublished,
 )
-NOT_SHOWN = frozenset({RDF.type, PROV.wasDerivedFrom})
+NOT_SHOWN = frozenset({RDF.type, LK.hasEvidence})  # the evidence has a block of its own
+NO_PERIOD = ("无(不随时间的数据)", "none (a figure with no calendar time)")
 UNIT_TEXT = {
     "CNY": ("元", "CNY"),
     "PERCENT": ("%", "%"),
@@ -218,9 +231,10 @@ def _pair_key(pair: tuple[Any, Any]) -> tuple[tuple[str, str, str, str], ...]:
 
 
 def _evidence(rdf: Graph, node: URIRef) -> list[dict[str, Any]]:
-    """The quotes a fact or statement is derived from (oa:exact with its context and line)."""
+    """The quotes that state a fact, statement or restatement (lk:hasEvidence: oa:exact with
+    its context, and the line)."""
     found = []
-    for ev in sorted(rdf.objects(node, PROV.wasDerivedFrom), key=_term_key):
+    for ev in sorted(rdf.objects(node, LK.hasEvidence), key=_term_key):
         line = rdf.value(ev, LK.line)
         for selector in sorted(rdf.objects(ev, OA.hasSelector), key=_term_key):
             exact = rdf.value(selector, OA.exact)
@@ -252,7 +266,7 @@ class PageData:
             self.styles[cls] = class_style(cls, self.terms, unknown)
             if local_name(cls) not in CLASS_STYLES:
                 unknown += 1
-        self.statements = self._statement_evidence()
+        self.statements = self._statements()
         self._evidence: dict[str, list[dict[str, Any]]] = {}
         keep = set(view.shown)
         self.links = [lk for lk in self.eg.links if lk.source in keep and lk.target in keep]
@@ -260,20 +274,66 @@ class PageData:
         for link in self.eg.links:
             self.incoming.setdefault(link.target, []).append(link)
 
-    def _statement_evidence(self) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    def _statements(self) -> dict[tuple[str, str, str], dict[str, Any]]:
+        """The basis of each relation with an lk:Statement, by (subject, property, object)."""
         found = {}
-        for st in self.rdf.subjects(RDF.type, RDF.Statement):
-            s = self.rdf.value(st, RDF.subject)
-            p = self.rdf.value(st, RDF.predicate)
-            o = self.rdf.value(st, RDF.object)
+        for st in self.rdf.subjects(RDF.type, LK.Statement):
+            s = self.rdf.value(st, LK.statementSubject)
+            p = self.rdf.value(st, LK.statementPredicate)
+            o = self.rdf.value(st, LK.statementObject)
             if isinstance(st, URIRef) and s is not None and p is not None and o is not None:
-                found[(str(s), str(p), str(o))] = _evidence(self.rdf, st)
+                found[(str(s), str(p), str(o))] = self.basis(st)
         return found
 
+    def basis(self, statement: URIRef) -> dict[str, Any]:
+        """What a statement rests on: its quotes, or background knowledge with the note why.
+
+        Background knowledge has no quote (it is not in the text): it carries the curators'
+        note and who it is attributed to instead. Anything else is read as text evidence.
+        """
+        kind = self.rdf.value(statement, LK.basis)
+        if kind == LK.BackgroundKnowledge:
+            note = self.rdf.value(statement, LK.basisNote)
+            by = sorted(self.rdf.objects(statement, PROV.wasAttributedTo), key=_term_key)
+            return {
+                "kind": "background",
+                "label": self.term(str(LK.BackgroundKnowledge)),
+                "note": str(note) if note is not None else "",
+                "noteLang": getattr(note, "language", None) or "",
+                "by": [self.value(agent) for agent in by],
+                "ev": [],
+            }
+        mention = self.rdf.value(statement, LK.mention)
+        return {
+            "kind": "text",
+            "label": self.term(str(LK.TextEvidence)),
+            "mention": str(mention) if mention is not None else "",
+            "ev": _evidence(self.rdf, statement),
+        }
+
+    def background_mark(self, source: str, prop: str, target: str) -> dict[str, Any]:
+        """`bg` and the curators' note for a property row that is background knowledge."""
+        basis = self.statements.get((source, prop, target))
+        if basis is None or basis["kind"] != "background":
+            return {}
+        return {"bg": True, "bgNote": basis["note"]}
+
+    def is_background(self, source: str, prop: str, target: str) -> bool:
+        """Whether a relation is the curators' background knowledge, not the article's."""
+        basis = self.statements.get((source, prop, target))
+        return basis is not None and basis["kind"] == "background"
+
     def evidence(self, node: str) -> list[dict[str, Any]]:
-        """The evidence quotes of a fact (cached: links share their fact's evidence)."""
+        """The evidence quotes of a fact, then those of its restatements, marked with their
+        words (cached: generated links share their fact's evidence)."""
         if node not in self._evidence:
-            self._evidence[node] = _evidence(self.rdf, URIRef(node))
+            found = _evidence(self.rdf, URIRef(node))
+            again = sorted(self.rdf.objects(URIRef(node), LK.restatedAs), key=_term_key)
+            for restated in again:
+                text = self.rdf.value(restated, LK.valueText)
+                for quote in _evidence(self.rdf, URIRef(str(restated))):
+                    found.append({**quote, "restated": str(text) if text is not None else ""})
+            self._evidence[node] = found
         return self._evidence[node]
 
     def term(self, iri: str) -> list[str]:
@@ -292,6 +352,10 @@ class PageData:
         if iri in self.eg.entities:
             entity = self.eg.entities[iri]
             return {"zh": entity.zh, "en": entity.en, "target": iri}
+        if isinstance(obj, URIRef) and (obj, RDF.type, LK.Restatement) in self.rdf:
+            amount = amount_text(self.rdf, obj)
+            if amount is not None:
+                return {"zh": amount[0], "en": amount[1]}
         found = self.terms.found_labels(iri)
         if found is None:
             name = self.terms.qname(iri)
@@ -302,7 +366,13 @@ class PageData:
         """The tooltip's values: amounts with units, dates, status, quote text."""
         rows = []
         amount = amount_text(self.rdf, node)
+        timeless = (node, RDF.type, LK.Observation) in self.rdf and (
+            self.rdf.value(node, LK.refPeriod) is None
+        )
         for prop in KEY_PROPERTIES:
+            if prop == LK.refPeriod and timeless:  # durations, capacities, totals
+                rows.append({"p": self.term(str(prop)), "zh": NO_PERIOD[0], "en": NO_PERIOD[1]})
+                continue
             if prop == LK.value:
                 if amount is not None and self.rdf.value(node, LK.value) is not None:
                     value = self.rdf.value(node, LK.value)
@@ -324,11 +394,12 @@ class PageData:
         for prop, obj in sorted(self.rdf.predicate_objects(node), key=_pair_key):
             if prop in NOT_SHOWN:
                 continue
-            props.append({"p": self.term(str(prop)), **self.value(obj)})
-        incoming = [
-            {"p": self.term(link.prop), "source": link.source}
-            for link in self.incoming.get(iri, [])
-        ]
+            row = {"p": self.term(str(prop)), **self.value(obj)}
+            props.append({**row, **self.background_mark(iri, str(prop), str(obj))})
+        incoming = []
+        for link in self.incoming.get(iri, []):
+            row = {"p": self.term(link.prop), "source": link.source}
+            incoming.append({**row, **self.background_mark(link.source, link.prop, link.target)})
         return {
             "zh": entity.zh,
             "en": entity.en,
@@ -343,12 +414,18 @@ class PageData:
         }
 
     def display_labels(self, iri: str) -> tuple[str, str]:
-        """Short (zh, en) labels drawn on the canvas; an observation shows its amount."""
+        """Short (zh, en) labels drawn on the canvas; an observation shows its amount, a claim
+        its words (it is drawn next to what it is about)."""
         entity = self.eg.entities[iri]
         if local_name(entity.cls) == "Observation":
             amount = amount_text(self.rdf, URIRef(iri))
             if amount is not None:
                 return _short(amount[0], 16), _short(amount[1], 22)
+        if local_name(entity.cls) in CLAIM_CLASSES:
+            words = self.rdf.value(URIRef(iri), LK.claimText)
+            if words is not None:
+                en = entity.en.split(": ", 1)[-1]
+                return _short(str(words), 14), _short(en, 26)
         return _short(entity.zh, 14), _short(entity.en, 26)
 
     def network(self, lang: str) -> Network:
@@ -393,6 +470,8 @@ class PageData:
             pair = frozenset((link.source, link.target))
             zh, en = self.terms.labels(link.prop)
             options = {"id": f"e{n}", "label": en if lang == "en" else zh}
+            if self.is_background(link.source, link.prop, link.target):
+                options["dashes"] = True  # not in the text: see the details panel
             if pairs[pair] > 1:  # parallel links: bend each one differently
                 k = seen.get(pair, 0)
                 seen[pair] = k + 1
@@ -415,13 +494,20 @@ class PageData:
         return sorted(parts[0])
 
     def edge_info(self) -> dict[str, Any]:
-        """Property labels and evidence of each shown edge, by edge id."""
+        """Property labels, basis and evidence of each shown edge, by edge id.
+
+        A relation with a statement shows that statement's basis only; the links the builder
+        generates for a fact (observation, quote, claim) are stated by the fact's own quote.
+        """
         result = {}
         for n, link in enumerate(self.links):
-            ev = self.statements.get((link.source, link.prop, link.target))
-            if ev is None:  # generated links (observation, quote) share their fact's evidence
-                ev = self.evidence(link.source)
-            result[f"e{n}"] = {"p": self.term(link.prop), "ev": ev}
+            basis = self.statements.get((link.source, link.prop, link.target))
+            if basis is None:
+                edge = {"p": self.term(link.prop), "ev": self.evidence(link.source), "basis": None}
+            else:
+                shown = {k: v for k, v in basis.items() if k != "ev"}
+                edge = {"p": self.term(link.prop), "ev": basis["ev"], "basis": shown}
+            result[f"e{n}"] = edge
         return result
 
     def legend(self) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ def test_lines_are_kept(mini: Path) -> None:
     assert first_file.endswith("facts.yaml")
     assert first["id"] == "shenzhen"
     assert first.line == 2
-    assert first.line_of("evidence") == 6
+    assert first.line_of("evidence") == 8
 
 
 def test_dates_stay_text(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ OBSERVATION_EVIDENCE = (
     + """
 SELECT ?entity ?value ?unit ?growth ?exact ?start ?end WHERE {
   ?obs lk:valueText ?text ; lk:value ?value ; lk:unit ?unit ; lk:observedEntity ?subject ;
-       prov:wasDerivedFrom ?ev .
+       lk:hasEvidence ?ev .
   ?subject rdfs:label ?entity . FILTER(lang(?entity) = "zh")
   OPTIONAL { ?obs lk:growthRate ?growth }
   ?ev oa:hasSelector ?q , ?p .
@@ -74,8 +74,8 @@ def test_luo_yude_is_luohu_party_secretary(article_built: Built, article_text: s
       ?p org:heldBy ?person ; rdfs:label ?post ; org:postIn ?o .
       ?o rdfs:label ?org .
       FILTER(lang(?post) = "zh" && lang(?org) = "zh")
-      ?st a rdf:Statement ; rdf:subject ?p ; rdf:predicate org:heldBy ; rdf:object ?person ;
-          prov:wasDerivedFrom ?ev .
+      ?st a lk:Statement ; lk:statementSubject ?p ; lk:statementPredicate org:heldBy ;
+          lk:statementObject ?person ; lk:basis lk:TextEvidence ; lk:hasEvidence ?ev .
       ?ev oa:hasSelector ?q , ?sel .
       ?q oa:exact ?exact . ?sel oa:start ?start ; oa:end ?end .
     }

@@ -69,7 +69,7 @@ def test_untyped_number_is_found(store: ox.Store) -> None:
 
 
 def test_observation_without_unit_is_found(store: ox.Store) -> None:
-    unit = next(store.quads_for_pattern(None, ox.NamedNode(LK + "unit"), None))
+    unit = _only(store, ID + "luohu-gdp-2021-h1", LK + "unit")
     store.remove(unit)
     rows = violations(store)["observation-incomplete-violation"]
     assert rows == [{"observation": unit.subject.value, "missing": "unit"}]  # type: ignore[union-attr]
@@ -104,11 +104,39 @@ def test_observation_whose_indicator_is_untyped_is_found(store: ox.Store) -> Non
     assert {r["missing"] for r in rows} == {"indicator"}
 
 
-def test_observation_whose_period_has_no_end_date_is_found(store: ox.Store) -> None:
-    end = _first_object(store, _first_object(store, None, LK + "refPeriod"), TIME + "hasEnd")
-    store.remove(_only(store, end.value, TIME + "inXSDDate"))
-    periods = _subjects(store, TIME + "hasEnd", end)  # an instant may end several periods
-    expected = set().union(*(_subjects(store, LK + "refPeriod", ox.NamedNode(p)) for p in periods))
+def test_flow_whose_period_has_no_beginning_is_found(store: ox.Store) -> None:
+    period = _first_object(store, ox.NamedNode(ID + "luohu-gdp-2021-h1"), LK + "refPeriod")
+    store.remove(_only(store, period.value, TIME + "hasBeginning"))
+    expected = _subjects(store, LK + "refPeriod", period)
     rows = violations(store)["observation-incomplete-violation"]
-    assert expected and {r["observation"] for r in rows} == expected
+    assert len(expected) >= 3 and {r["observation"] for r in rows} == expected
     assert {r["missing"] for r in rows} == {"period"}
+
+
+def test_stock_without_as_of_time_is_found(store: ox.Store) -> None:
+    records = ID + "big-data-records-aggregated"
+    store.remove(_only(store, records, LK + "refPeriod"))
+    rows = violations(store)["observation-incomplete-violation"]
+    assert rows == [{"observation": records, "missing": "as-of time"}]
+
+
+def test_quote_that_does_not_name_the_object_is_found(store: ox.Store) -> None:
+    statement = ID + "statement/post-luohu-party-secretary/heldBy/luo-yude"
+    evidence = _first_object(store, ox.NamedNode(statement), LK + "hasEvidence")
+    store.remove(_only(store, statement, LK + "hasEvidence"))
+    # the post's own quote (罗湖区委书记罗育德) names him: point the statement at another quote
+    other = ID + "evidence/luohu-gdp-2021-h1"
+    store.add(
+        ox.Quad(ox.NamedNode(statement), ox.NamedNode(LK + "hasEvidence"), ox.NamedNode(other))
+    )
+    rows = violations(store)["statement-quote-violation"]
+    assert [r["statement"] for r in rows] == [statement] and evidence.value != other
+
+
+def test_two_observations_of_one_cell_are_found(store: ox.Store) -> None:
+    gdp = ox.NamedNode(ID + "luohu-gdp-2021-h1")
+    copy = ox.NamedNode(ID + "luohu-gdp-2021-h1-copy")
+    for quad in list(store.quads_for_pattern(gdp, None, None)):
+        store.add(ox.Quad(copy, quad.predicate, quad.object))
+    rows = violations(store)["duplicate-cell-violation"]
+    assert [(r["first"], r["second"]) for r in rows] == [(gdp.value, copy.value)]
