@@ -23,7 +23,7 @@ ENTITY_FIELDS = COMMON_FIELDS | {
 }  # fmt: skip
 OBSERVATION_FIELDS = COMMON_FIELDS | {
     "subject", "indicator", "period", "as_of", "value", "growth", "rank", "rank_scope", "status",
-    "date_text", "restated", "batch",
+    "date_text", "restated", "batch", "subject_mention", "indicator_mention",
 }  # fmt: skip
 QUOTE_FIELDS = COMMON_FIELDS | {"speaker", "post", "text", "en", "about"}
 # claims the article makes about a thing: each kind has the fields after COMMON_FIELDS
@@ -105,6 +105,8 @@ class ObservationData:
     status: str
     restated: tuple[Restatement, ...] = ()
     batch: str | None = None
+    subject_mention: str | None = None
+    indicator_mention: str | None = None
 
 
 @dataclass(frozen=True)
@@ -382,6 +384,10 @@ def _check_observation(
             )  # fmt: skip
             ok = False
     restated = _check_restated(checker, raw, article, file, fid)
+    mentions = {}
+    for key in ("subject_mention", "indicator_mention"):
+        mentions[key] = checker.text(raw, key, file, fid, required=False)
+        checker.in_evidence(mentions[key], evidence, key, (file, raw.line_of(key), fid))
     if value_text is not None:
         try:
             value = parse_quantity(value_text)
@@ -420,7 +426,7 @@ def _check_observation(
             return None
     return ObservationData(
         subject, indicator, period, as_of, value, growth, rank, rank_scope, rank_text, status,
-        restated, batch,
+        restated, batch, mentions["subject_mention"], mentions["indicator_mention"],
     )  # fmt: skip
 
 
@@ -737,6 +743,7 @@ def _check_references(checker: _Checker, corpus: Corpus) -> None:
             indicator = facts.get(obs.indicator)
             if indicator is not None and indicator.measure is not None:
                 _check_time(checker, fact, obs, indicator)
+            _check_observation_names(checker, fact, obs, target, indicator)
             if obs.rank_scope is not None and not obs.rank_scope.startswith("@"):
                 expect(fact, obs.rank_scope, fact.line, "rank_scope", None)
         if fact.quote is not None:
@@ -745,6 +752,16 @@ def _check_references(checker: _Checker, corpus: Corpus) -> None:
                 expect(fact, fact.quote.post, fact.line, "post", {"Post"})
             for ref in fact.quote.about:
                 expect(fact, ref, fact.line, "about", None)
+                target = facts.get(ref)
+                if (
+                    target is not None
+                    and _forms(target)
+                    and not _names(fact.evidence.quote, target, None)
+                ):
+                    checker.problem(
+                        fact.file, fact.line, fact.id,
+                        f"about `{ref}`: the quote does not name it ({' / '.join(_forms(target))})",
+                    )  # fmt: skip
     for article in corpus.articles:
         refs: tuple[tuple[str, str | None], ...] = (
             ("publisher", article.publisher), ("author", article.author),
@@ -811,6 +828,27 @@ def _check_statement(checker: _Checker, fact: Fact, rel: Relation, target: Fact)
         f"({' / '.join(_forms(fact))}) and is not next to the fact's own quote; "
         "quote more or give `subject_mention:`",
     )  # fmt: skip
+
+
+def _check_observation_names(
+    checker: _Checker,
+    fact: Fact,
+    obs: ObservationData,
+    subject: Fact | None,
+    indicator: Fact | None,
+) -> None:
+    """A figure's quote names what it measures and what it is about (or says how it does)."""
+    quote = fact.evidence.quote
+    pairs = (("subject", subject, obs.subject_mention),
+             ("indicator", indicator, obs.indicator_mention))  # fmt: skip
+    for what, node, mention in pairs:
+        if node is None or not _forms(node) or _names(quote, node, mention):
+            continue
+        checker.problem(
+            fact.file, fact.line, fact.id,
+            f"{what} `{node.id}`: the quote {_short(quote)!r} does not name it "
+            f"({' / '.join(_forms(node))}); quote more or give `{what}_mention:`",
+        )  # fmt: skip
 
 
 def _short(quote: str) -> str:
