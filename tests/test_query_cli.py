@@ -112,6 +112,26 @@ def test_params_are_bound_not_formatted(runner: CliRunner, graph_file: str) -> N
     assert result.output.splitlines()[-1] == "(0 rows)"
 
 
+def test_catalog_query_with_params_on_the_built_file(runner: CliRunner, graph_file: str) -> None:
+    firsts = runner.invoke(main, ["query", "firsts", "--data", graph_file, "--format", "csv"])
+    assert firsts.exit_code == 0, firsts.output
+    rows = list(csv.DictReader(io.StringIO(firsts.output)))
+    assert [(r["claim"], r["firstIn"]) for r in rows] == [
+        ("全市首个", "深圳"),
+        ("全省首个", "广东省"),
+        ("全省率先", "广东省"),
+        ("率先", ""),  # no scope given: an empty cell, not a borrowed place
+    ]
+    args = ["query", "within-place", "--data", graph_file, "--param", "place=罗湖区"]
+    within = runner.invoke(main, [*args, "--format", "csv"])
+    assert within.exit_code == 0, within.output
+    items = {r["itemIri"] for r in csv.DictReader(io.StringIO(within.output))}
+    assert "https://w3id.org/luohu-kg/id/luohu-land-consolidation" in items
+    assert "https://w3id.org/luohu-kg/id/luohu" not in items
+    bad = runner.invoke(main, ["query", "within-place", "--data", graph_file, "--param", "x=1"])
+    assert bad.exit_code == 2 and "has no parameter 'x'" in bad.stderr
+
+
 def test_inference_adds_superclass_members(runner: CliRunner, graph_file: str) -> None:
     query = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a lk:Place }"
     counts = {}
