@@ -398,7 +398,7 @@ class _ArticleTriples:
         add, facts, mint = self.add, self.corpus.facts, self.mint
         add(node, LK.claimText, _lit(claim.text, "zh"))
         topic = facts[claim.about or claim.subject or ""]
-        topic_zh, topic_en = topic.zh or _observation_label(facts, topic), topic.en or topic.id
+        topic_zh, topic_en = _topic_labels(facts, topic)
         if fact.type == "FirstClaim":
             add(node, LK.claimAbout, mint.fact(str(claim.about)))
             where = ""
@@ -462,11 +462,14 @@ def _instant_property(value: DateValue) -> URIRef:
     return TIME.inXSDDate
 
 
-def _observation_label(facts: dict[str, Fact], fact: Fact) -> str:
+def _topic_labels(facts: dict[str, Fact], fact: Fact) -> tuple[str, str]:
+    """(zh, en) labels of what a claim is about: an entity, or an observation's subject and
+    indicator."""
     obs = fact.observation
     if obs is None:
-        return fact.id
-    return f"{facts[obs.subject].zh}{facts[obs.indicator].zh}"
+        return fact.zh or fact.id, fact.en or fact.id
+    subject, indicator = facts[obs.subject], facts[obs.indicator]
+    return f"{subject.zh}{indicator.zh}", f"{indicator.en} of {subject.en}"
 
 
 def article_triples(

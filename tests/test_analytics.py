@@ -21,8 +21,9 @@ from builder.analytics import (
     write_graphml,
 )
 from builder.cli_graph import analyze_command, export_graphml_command, path_command
-from builder.vocab import DEFAULT_BASE, LK, SCHEMA
-from tests.test_viz import entity_count, mini_graph
+from builder.pipeline import Built
+from builder.vocab import DEFAULT_BASE, LK, PROV, SCHEMA, SKOS, local_name
+from tests.test_viz import MINI_ENTITIES, MINI_LINKS, entity_count, mini_graph
 
 LKD = DEFAULT_BASE
 PATH_ZH = "罗育德 —heldBy← 罗湖区委书记 —postIn→ 中共深圳市罗湖区委员会"
@@ -34,7 +35,7 @@ def eg() -> EntityGraph:
 
 
 def test_entities_and_links(eg: EntityGraph) -> None:
-    assert len(eg.entities) == entity_count(eg.rdf) == 11
+    assert len(eg.entities) == entity_count(eg.rdf) == MINI_ENTITIES
     assert eg.entities[LKD + "luo-yude"].zh == "罗育德"
     assert eg.entities[LKD + "luo-yude"].cls == str(LK.Person)
     props = {link.prop for link in eg.links}
@@ -42,7 +43,25 @@ def test_entities_and_links(eg: EntityGraph) -> None:
     assert {(link.source, link.target) for link in eg.links if link.prop.endswith("heldBy")} == {
         (LKD + "post-luohu-party-secretary", LKD + "luo-yude")
     }
-    assert len(eg.links) == 10
+    assert len(eg.links) == MINI_LINKS
+
+
+def test_provenance_nodes_are_not_entities(article_built: Built) -> None:
+    graph = article_built.graph()
+    eg = EntityGraph.from_rdf(graph)
+    assert len(eg.entities) == entity_count(graph)
+    classes = {local_name(e.cls) for e in eg.entities.values()}
+    assert not classes & {"Evidence", "Statement", "Restatement", "Curators"}
+    assert len(set(graph.subjects(RDF.type, LK.Statement))) > 100  # they are in the data
+    assert {"FirstClaim", "ComparisonClaim", "TrendClaim", "DataCategory"} <= classes
+    props = {link.prop for link in eg.links}
+    assert not props & {str(PROV.wasAttributedTo), str(LK.statementSubject), str(LK.hasEvidence)}
+    assert str(LK.claimAbout) in props
+    # domains: skos:broader is a link; its inverse skos:narrower (written by the builder) is not
+    assert str(SKOS.broader) in props and str(SKOS.narrower) not in props
+    assert len(list(graph.triples((None, SKOS.narrower, None)))) == len(
+        [link for link in eg.links if link.prop == str(SKOS.broader)]
+    )
 
 
 def test_pagerank_matches_networkx() -> None:
@@ -61,9 +80,9 @@ def test_pagerank_matches_networkx() -> None:
 
 def test_analyze_report(eg: EntityGraph) -> None:
     report = analyze(eg, top=3)
-    assert report.entities == 11 and report.links == 10
-    assert report.components == [8, 3]
-    assert sum(count for _degree, count in report.degrees) == 11
+    assert (report.entities, report.links) == (MINI_ENTITIES, MINI_LINKS)
+    assert report.components == [9, 3]
+    assert sum(count for _degree, count in report.degrees) == MINI_ENTITIES
     assert [iri for iri, _s, _d in report.top] == eg.ranked()[:3]
     scores = [score for _iri, score, _d in report.top]
     assert scores == sorted(scores, reverse=True)
@@ -103,7 +122,7 @@ def test_shortest_path_keeps_directions(eg: EntityGraph) -> None:
 def test_cli_analyze(mini: Path) -> None:
     result = CliRunner().invoke(analyze_command, ["--data", str(mini), "--top", "4"])
     assert result.exit_code == 0, result.output
-    assert "connected components: 2 (sizes: 8, 3)" in result.output
+    assert "connected components: 2 (sizes: 9, 3)" in result.output
     assert "top 4 entities by PageRank" in result.output
     assert "degree distribution" in result.output
 
@@ -124,7 +143,7 @@ def test_graphml(tmp_path: Path, mini: Path) -> None:
     graph = mini_graph()
     path = write_graphml(graph, tmp_path / "g.graphml")
     back = nx.read_graphml(path)
-    assert back.number_of_nodes() == 11 and back.number_of_edges() == 10
+    assert (back.number_of_nodes(), back.number_of_edges()) == (MINI_ENTITIES, MINI_LINKS)
     node = back.nodes[LKD + "luo-yude"]
     assert (node["label"], node["label_en"], node["type"]) == ("罗育德", "Luo Yude", "Person")
     assert node["class_zh"] == "人物" and node["pagerank"] > 0

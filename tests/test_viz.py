@@ -14,24 +14,30 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from builder.analytics import EntityGraph, EntityLookupError
 from builder.cli_graph import viz_command
-from builder.pipeline import build
+from builder.pipeline import Built, build
 from builder.viz import graph_html, json_for_script, select_view, vis_options, write_graph_html
-from builder.vocab import DEFAULT_BASE, LK, OA, SCHEMA
+from builder.vocab import DEFAULT_BASE, LK, OA, PROV, SCHEMA
 from tests.conftest import MINI
 
 LKD = DEFAULT_BASE
+# the small example: 11 facts and the claim the builder makes of 增速跑赢全市, linked by 12
+# triples between entities (statements, evidence and the curators are not entities)
+MINI_ENTITIES, MINI_LINKS = 12, 12
+# entities: typed with an lk: class other than the provenance ones (evidence, statements…)
 ENTITY_QUERY = """
+PREFIX lk: <https://w3id.org/luohu-kg/ontology#>
 SELECT DISTINCT ?s WHERE {
   ?s a ?c .
   FILTER(STRSTARTS(STR(?c), "https://w3id.org/luohu-kg/ontology#"))
-  FILTER(?c != <https://w3id.org/luohu-kg/ontology#Evidence>)
+  FILTER(?c NOT IN (lk:Evidence, lk:Statement, lk:Restatement, lk:Curators))
 }"""
 
 P_IMG = '<img src=x onerror="window.__xss=1;alert(1)">'
 P_SCRIPT = "</script><script>window.__xss=2;alert(2)</script>"
 P_QUOTES = '"\'><svg onload="window.__xss=3">'
 P_HREF = '<a href="javascript:window.__xss=4">链接</a>'
-PAYLOADS = (P_IMG, P_SCRIPT, P_QUOTES, P_HREF)
+P_NOTE = '<b onmouseover="window.__xss=5">note</b>'
+PAYLOADS = (P_IMG, P_SCRIPT, P_QUOTES, P_HREF, P_NOTE)
 
 
 def entity_count(graph: Graph) -> int:
@@ -63,6 +69,13 @@ def xss_graph() -> Graph:
     g.remove((selector, OA.exact, None))
     g.add((selector, OA.exact, Literal("罗湖区委书记罗育德" + P_SCRIPT + P_HREF)))
     g.add((person, RDFS.comment, Literal(P_HREF + " & " + P_QUOTES, lang="en")))
+    # luohu locatedIn shenzhen made background knowledge, with a script-like note
+    statement = URIRef(LKD + "statement/luohu/locatedIn/shenzhen")
+    for p in (LK.basis, LK.hasEvidence):
+        g.remove((statement, p, None))
+    g.add((statement, LK.basis, LK.BackgroundKnowledge))
+    g.add((statement, PROV.wasAttributedTo, URIRef(LKD + "curators")))
+    g.add((statement, LK.basisNote, Literal("Known" + P_NOTE, lang="en")))
     return g
 
 
@@ -118,11 +131,15 @@ def test_nodes_are_the_entities(mini_html: str) -> None:
     graph = mini_graph()
     data = page_data(mini_html)
     ids = {n["id"] for n in data["nodes"]}
-    assert len(data["nodes"]) == entity_count(graph) == 11
+    assert len(data["nodes"]) == entity_count(graph) == MINI_ENTITIES
     expected = {str(row[0]) for row in graph.query(ENTITY_QUERY)}  # type: ignore[index]
     assert ids == expected
     assert not [i for i in ids if "/evidence/" in i or "/statement/" in i or "/period/" in i]
-    assert data["stats"] == {"entities": 11, "shown": 11, "links": 10}
+    assert data["stats"] == {
+        "entities": MINI_ENTITIES,
+        "shown": MINI_ENTITIES,
+        "links": MINI_LINKS,
+    }
     small = {n["id"]: n["size"] for n in data["nodes"]}
     assert small[LKD + "luohu-gdp-2021-h1"] < small[LKD + "luohu"]  # observations are smaller
 
@@ -133,7 +150,7 @@ def test_legend_lists_every_class(mini_html: str) -> None:
     assert sorted(keys) == sorted(
         [
             "City", "District", "PartyOrganization", "Person", "Post", "Quote", "Indicator",
-            "Observation", "NewsOrganization", "NewsArticle",
+            "Observation", "NewsOrganization", "NewsArticle", "ComparisonClaim",
         ]
     )  # fmt: skip
     colours = {(c["colour"], c["shape"]) for c in data["classes"]}
@@ -151,6 +168,103 @@ def test_edges_carry_property_labels(mini_html: str) -> None:
     info = data["edgeInfo"][by_label["位于"]["id"]]
     assert info["p"] == ["位于", "located in", "lk:locatedIn"]
     assert info["ev"][0]["exact"] == "增速跑赢全市"  # the relation's own evidence
+
+
+def edge_between(data: dict[str, Any], source: str, prop: str, target: str) -> dict[str, Any]:
+    """The vis edge from `source` to `target` over `prop` (a prefixed name)."""
+    found = [
+        e
+        for e in data["edges"]
+        if (e["from"], e["to"]) == (source, target) and data["edgeInfo"][e["id"]]["p"][2] == prop
+    ]
+    assert len(found) == 1, found
+    edge: dict[str, Any] = found[0]
+    return edge
+
+
+@pytest.fixture(scope="module")
+def article_data(article_built: Built) -> dict[str, Any]:
+    """The page data of the real article."""
+    page, _view = graph_html(article_built.graph())
+    return page_data(page.decode("utf-8"))
+
+
+def test_background_relation_has_no_quote(article_data: dict[str, Any]) -> None:
+    edge = edge_between(article_data, LKD + "shenzhen", "lk:locatedIn", LKD + "guangdong")
+    info = article_data["edgeInfo"][edge["id"]]
+    assert info["ev"] == []  # not the quote of 深圳 itself
+    basis = info["basis"]
+    assert basis["kind"] == "background"
+    assert basis["label"][:2] == ["背景知识(非原文)", "background knowledge (not in the text)"]
+    assert "Guangdong" in basis["note"] and basis["noteLang"] == "en"
+    assert basis["by"] == [{"zh": "luohu-kg 数据整理者", "en": "luohu-kg curators"}]
+    assert edge["dashes"] is True
+    props = [r for r in article_data["info"][LKD + "shenzhen"]["props"] if r.get("target")]
+    located = next(r for r in props if r["target"] == LKD + "guangdong")
+    assert located["bg"] is True and located["bgNote"] == basis["note"]
+    incoming = article_data["info"][LKD + "guangdong"]["in"]
+    assert next(r for r in incoming if r["source"] == LKD + "shenzhen")["bg"] is True
+
+
+def test_text_relation_keeps_its_quote(article_built: Built, article_data: dict[str, Any]) -> None:
+    post, person = LKD + "post-luohu-party-secretary", LKD + "luo-yude"
+    edge = edge_between(article_data, post, "org:heldBy", person)
+    assert "dashes" not in edge
+    info = article_data["edgeInfo"][edge["id"]]
+    assert info["basis"]["kind"] == "text"
+    assert info["basis"]["label"][:2] == ["原文陈述", "stated in the text"]
+    quotes = article_built.graph().query(
+        """PREFIX lk: <https://w3id.org/luohu-kg/ontology#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?q WHERE {
+          ?st lk:statementSubject ?s ; lk:statementPredicate ?p ; lk:statementObject ?o ;
+              lk:hasEvidence/oa:hasSelector/oa:exact ?q }""",
+        initBindings={
+            "s": URIRef(post),
+            "p": URIRef("http://www.w3.org/ns/org#heldBy"),
+            "o": URIRef(person),
+        },
+    )
+    assert [q["exact"] for q in info["ev"]] == [str(row[0]) for row in quotes]  # type: ignore[index]
+    assert "罗育德" in info["ev"][0]["exact"] and info["ev"][0]["line"] > 0
+    assert "bg" not in next(
+        r for r in article_data["info"][post]["props"] if r.get("target") == person
+    )
+
+
+def test_article_nodes_and_new_kinds(article_data: dict[str, Any]) -> None:
+    ids = {n["id"] for n in article_data["nodes"]}
+    for part in ("/statement/", "/restatement/", "/evidence/", "/period/"):
+        assert not [i for i in ids if part in i], part
+    assert LKD + "curators" not in ids
+    claim = LKD + "claim-gdp-growth-beats-city"
+    assert claim in ids and article_data["labels"][claim][0] == "增速跑赢全市"
+    edge = edge_between(article_data, claim, "lk:claimAbout", LKD + "luohu-gdp-2021-h1")
+    assert article_data["edgeInfo"][edge["id"]]["ev"][0]["exact"]  # the claim's own quote
+    keys = [c["key"] for c in article_data["classes"]]
+    assert {"FirstClaim", "ComparisonClaim", "TrendClaim", "DataCategory"} <= set(keys)
+    labels = {e["label"] for e in article_data["edges"]}
+    assert "上位概念" in labels and "下位概念" not in labels  # broader only, not its inverse
+
+
+def test_key_values_of_periods_and_restatements(article_data: dict[str, Any]) -> None:
+    def keys(iri: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for row in article_data["info"][LKD + iri]["key"]:
+            found.setdefault(row["p"][2], []).append(row["zh"])
+        return found
+
+    assert keys("liantang-school-classes")["lk:refPeriod"] == ["无(不随时间的数据)"]  # timeless
+    assert keys("big-data-daily-sharing")["lk:refPeriod"] == ["截至2021年8月前后"]  # as of
+    restated = keys("big-data-records-aggregated")
+    assert restated["lk:valueText"] == ["40.3亿条"] and restated["lk:restatedAs"] == ["逾40亿条"]
+    quotes = article_data["info"][LKD + "big-data-records-aggregated"]["ev"]
+    assert [q.get("restated") for q in quotes] == [None, "逾40亿条"]
+    assert "逾40亿条" in quotes[1]["exact"]
+    props = {
+        r["p"][2]: r for r in article_data["info"][LKD + "big-data-records-aggregated"]["props"]
+    }
+    assert props["lk:restatedAs"]["zh"] == "逾40亿条"
 
 
 def test_tooltip_values_and_details(mini_html: str) -> None:
@@ -179,7 +293,7 @@ def test_tooltip_values_and_details(mini_html: str) -> None:
     }
     props = {r["p"][2]: r for r in data["info"][LKD + "luohu"]["props"]}
     assert props["lk:locatedIn"]["target"] == LKD + "shenzhen"
-    assert "rdf:type" not in props and "prov:wasDerivedFrom" not in props
+    assert "rdf:type" not in props and "lk:hasEvidence" not in props
 
 
 def test_deterministic(tmp_path: Path) -> None:
@@ -211,6 +325,8 @@ def test_data_text_is_escaped(tmp_path: Path) -> None:
     assert "&lt;/script&gt;" in html  # the escaped heading
     data = page_data(html)  # the JSON still holds the exact text
     assert data["info"][LKD + "luo-yude"]["zh"] == "罗育德" + P_IMG
+    edge = edge_between(data, LKD + "luohu", "lk:locatedIn", LKD + "shenzhen")
+    assert data["edgeInfo"][edge["id"]]["basis"]["note"] == "Known" + P_NOTE
     assert data["title"]["zh"].endswith(P_IMG + P_SCRIPT)
 
 
@@ -275,8 +391,8 @@ def test_cli_viz(tmp_path: Path, mini: Path) -> None:
     out = tmp_path / "out" / "graph.html"
     result = runner.invoke(viz_command, ["--data", str(mini), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "11 of 11 entities" in result.output
-    assert len(page_data(out.read_text(encoding="utf-8"))["nodes"]) == 11
+    assert f"{MINI_ENTITIES} of {MINI_ENTITIES} entities" in result.output
+    assert len(page_data(out.read_text(encoding="utf-8"))["nodes"]) == MINI_ENTITIES
     focus = ["--data", str(mini), "--out", str(out), "--focus", "罗育德", "--depth", "1"]
     result = runner.invoke(viz_command, [*focus, "--lang", "en", "--max-nodes", "2"])
     assert result.exit_code == 0, result.output

@@ -18,12 +18,22 @@ from rdflib import Graph
 
 from builder.pipeline import Built
 from builder.viz import write_graph_html
-from tests.test_viz import ENTITY_QUERY, P_HREF, P_IMG, P_QUOTES, P_SCRIPT, entity_count, xss_graph
+from tests.test_viz import (
+    ENTITY_QUERY,
+    P_HREF,
+    P_IMG,
+    P_NOTE,
+    P_QUOTES,
+    P_SCRIPT,
+    entity_count,
+    xss_graph,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 LK = "https://w3id.org/luohu-kg/ontology#"
+OA = "http://www.w3.org/ns/oa#"
 SELECTED = "window.__kg.network.getSelectedNodes()[0] === id"
 TOOLTIP_SHOWN = (
     "(t => t && t.style.visibility !== 'hidden')(document.querySelector('div.vis-tooltip'))"
@@ -82,6 +92,45 @@ class Page:
             node_id,
         )
         return float(x), float(y)
+
+    def edge_spot(self, edge_id: str) -> tuple[float, float]:
+        """A point of the screen on the drawn edge, zoomed to, with no node or other edge on it."""
+        spot = self.js(
+            """id => {
+              const n = window.__kg.network, curve = n.body.edges[id].edgeType;
+              const r = document.getElementById("graph").getBoundingClientRect();
+              for (const t of [0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7, 0.25, 0.75]) {
+                const c = curve.getPoint(t);
+                n.moveTo({position: c, scale: 2});
+                const p = n.canvasToDOM(c);
+                if (n.getNodeAt(p) === undefined && n.getEdgeAt(p) === id) {
+                  return [r.left + p.x, r.top + p.y];
+                }
+              }
+              return null;
+            }""",
+            edge_id,
+        )
+        assert spot, f"no free spot on edge {edge_id}"
+        return float(spot[0]), float(spot[1])
+
+    def click_edge(self, source: str, prop: str, target: str) -> str:
+        """Click the edge from `source` to `target` over `prop` (a prefixed name); its id."""
+        edge_id = self.js(
+            """([s, p, o]) => {
+              const d = window.__kg.data;
+              const found = d.edges.filter(
+                e => e.from === s && e.to === o && d.edgeInfo[e.id].p[2] === p);
+              return found.length === 1 ? found[0].id : null;
+            }""",
+            [source, prop, target],
+        )
+        assert edge_id, (source, prop, target)
+        self.js("document.getElementById('details').replaceChildren()")
+        self.page.mouse.click(*self.edge_spot(edge_id))
+        self.wait("id => window.__kg.network.getSelectedEdges().includes(id)", edge_id)
+        self.wait("document.querySelector('#details h2.title') !== null")
+        return str(edge_id)
 
     def empty_spot(self) -> tuple[float, float]:
         """A point of the canvas with no node or edge under it."""
@@ -146,9 +195,96 @@ def _iri_of(graph: Graph, zh: str) -> str:
 def _quotes_of(graph: Graph, iri: str) -> list[str]:
     query = f"""
     SELECT ?q WHERE {{
-      <{iri}> <http://www.w3.org/ns/prov#wasDerivedFrom>/<http://www.w3.org/ns/oa#hasSelector> ?s .
+      <{iri}> <{LK}hasEvidence>/<http://www.w3.org/ns/oa#hasSelector> ?s .
       ?s <http://www.w3.org/ns/oa#exact> ?q }}"""
     return [str(row[0]) for row in graph.query(query)]  # type: ignore[index]
+
+
+def _statement_quotes(graph: Graph, source: str, prop: str, target: str) -> list[str]:
+    """The quotes of the statement of a relation, read with SPARQL."""
+    query = f"""
+    SELECT ?q WHERE {{
+      ?st <{LK}statementSubject> <{source}> ; <{LK}statementPredicate> <{prop}> ;
+          <{LK}statementObject> <{target}> ;
+          <{LK}hasEvidence>/<{OA}hasSelector>/<{OA}exact> ?q }}"""
+    return [str(row[0]) for row in graph.query(query)]  # type: ignore[index]
+
+
+def _basis_note(graph: Graph, source: str, prop: str, target: str) -> str:
+    query = f"""
+    SELECT ?note WHERE {{
+      ?st <{LK}statementSubject> <{source}> ; <{LK}statementPredicate> <{prop}> ;
+          <{LK}statementObject> <{target}> ; <{LK}basis> <{LK}BackgroundKnowledge> ;
+          <{LK}basisNote> ?note }}"""
+    rows = [str(row[0]) for row in graph.query(query)]  # type: ignore[index]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_relation_basis_in_details(browser: Any, article_built: Built, tmp_path: Path) -> None:
+    graph = article_built.graph()
+    html = tmp_path / "graph.html"
+    write_graph_html(graph, html)
+    page = open_page(browser, html)
+    details = "document.getElementById('details')"
+    shenzhen, guangdong = _iri_of(graph, "深圳"), _iri_of(graph, "广东省")
+    post, person = _iri_of(graph, "罗湖区委书记"), _iri_of(graph, "罗育德")
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    # 深圳 locatedIn 广东省 is background knowledge: marked so, with the note, and no quote
+    assert not _statement_quotes(graph, shenzhen, LK + "locatedIn", guangdong)
+    note = _basis_note(graph, shenzhen, LK + "locatedIn", guangdong)
+    edge = page.click_edge(shenzhen, "lk:locatedIn", guangdong)
+    assert page.js("id => window.__kg.edges.get(id).dashes", edge) is True  # drawn dashed
+    text = page.js(f"{details}.innerText")
+    assert "位于" in text and "深圳" in text and "广东省" in text
+    assert page.js("document.querySelector('#details .basis').dataset.basis") == "background"
+    assert "背景知识(非原文)" in text and note in text and "luohu-kg 数据整理者" in text
+    assert page.js("document.querySelectorAll('#details mark, #details blockquote').length") == 0
+    assert "原文证据" not in text  # no evidence heading: there is no quote to show
+    page.js("ids => window.__kg.network.fit({nodes: ids, animation: false})", [shenzhen, guangdong])
+    page.page.mouse.move(*page.empty_spot())
+    page.page.screenshot(path=str(ARTIFACTS / "graph-background-relation.png"))
+    page.page.click(".langs button[data-lang=en]")
+    text = page.js(f"{details}.innerText")
+    assert "background knowledge (not in the text)" in text and note in text
+    assert "luohu-kg curators" in text and "Evidence" not in text
+    page.page.click(".langs button[data-lang=zh]")
+
+    # the node's own panel marks exactly its background relations (out and in), with the note
+    assert page.js("id => window.__kg.focusNode(id)", shenzhen)
+    tags = page.js(
+        """[...document.querySelectorAll('#details td .bg-tag')]
+             .map(t => [t.parentElement.textContent, t.title])"""
+    )
+    assert ["广东省背景知识", note] in tags
+    query = f"""
+    SELECT ?name ?note WHERE {{
+      ?st <{LK}basis> <{LK}BackgroundKnowledge> ; <{LK}basisNote> ?note .
+      {{ ?st <{LK}statementSubject> <{shenzhen}> ; <{LK}statementObject> ?other }}
+      UNION {{ ?st <{LK}statementObject> <{shenzhen}> ; <{LK}statementSubject> ?other }}
+      ?other <http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER(LANG(?name) = "zh") }}"""
+    expected = sorted([f"{row[0]}背景知识", str(row[1])] for row in graph.query(query))  # type: ignore[index]
+    assert sorted(tags) == expected and len(expected) >= 2
+    page.wait("!document.body.dataset.moving")
+    page.page.mouse.move(*page.empty_spot())
+    page.page.screenshot(path=str(ARTIFACTS / "graph-background-tags.png"))
+
+    # 罗湖区委书记 heldBy 罗育德 is stated by the article: its own quote, highlighted
+    quotes = _statement_quotes(graph, post, "http://www.w3.org/ns/org#heldBy", person)
+    assert quotes and all("罗育德" in q for q in quotes)
+    page.click_edge(post, "org:heldBy", person)
+    text = page.js(f"{details}.innerText")
+    assert page.js("document.querySelector('#details .basis').dataset.basis") == "text"
+    assert "原文陈述" in text and "背景知识" not in text
+    marks = page.js("[...document.querySelectorAll('#details mark')].map(m => m.textContent)")
+    assert marks == quotes
+    assert "原文证据" in text and "第 " in text  # the evidence heading and the line
+    page.js("ids => window.__kg.network.fit({nodes: ids, animation: false})", [post, person])
+    page.page.mouse.move(*page.empty_spot())
+    page.page.screenshot(path=str(ARTIFACTS / "graph-text-relation.png"))
+    assert page.errors == [] and page.dialogs == []
+    assert page.requests == [page.url]
 
 
 def test_article_page(browser: Any, article_built: Built, tmp_path: Path) -> None:
@@ -252,6 +388,15 @@ def test_data_never_runs_as_code(browser: Any, tmp_path: Path, bypass_csp: bool)
     marks = page.js("[...document.querySelectorAll('#details mark')].map(m => m.textContent)")
     assert "罗湖区委书记罗育德" + P_SCRIPT + P_HREF in marks
     assert P_HREF + " & " + P_QUOTES in page.js("document.getElementById('details').textContent")
+    page.wait("!document.body.dataset.moving")
+    page.click_edge(
+        "https://w3id.org/luohu-kg/id/luohu",
+        "lk:locatedIn",
+        "https://w3id.org/luohu-kg/id/shenzhen",
+    )
+    assert "Known" + P_NOTE in page.js("document.querySelector('#details .basis').textContent")
+    assert page.js("document.querySelectorAll('#details b, #details [onmouseover]').length") == 0
+    assert page.js("id => window.__kg.focusNode(id)", person)
 
     page.wait("!document.body.dataset.moving")
     x, y = page.node_position(person)
