@@ -796,12 +796,13 @@ class _Article:
         relations = [rel("hasDomain", domain_id)]
         style = rng.randrange(4)
         runner = self.government_id
+        first: tuple[str, str] | None = None  # the words of a first claim, and its scope
         if style == 0:
             s1 = f"{self.district}在全市率先推出{name},让群众办事更便捷。"
-            relations.append(rel("firstIn", self.city_id))
+            first = ("全市率先", self.city_id)
         elif style == 1:
             s1 = f"{self.district}设立全省首个{name},织密民生服务网。"
-            relations.append(rel("firstIn", self.province_id))
+            first = ("全省首个", self.province_id)
         elif style == 2 and "community-party" not in self.flags:
             self.flags.add("community-party")
             s1 = f"{self.community_zh}党委牵头成立{name},推动多方联动。"
@@ -822,6 +823,11 @@ class _Article:
             relations.append(rel("respondsTo", self.document_id, self.document_sentence))
         paragraph.append(s1)
         self.entity("initiatives", initiative_id, itype, (name, en), s1, relations)
+        if first is not None:
+            claim: Fact = {"id": f"{initiative_id}-first", "type": "FirstClaim",
+                           "about": initiative_id, "scope": first[1], "text": first[0],
+                           "evidence": s1}  # fmt: skip
+            self.add("initiatives", claim)
         self.initiative_figures(itype, initiative_id, name, str(year))
 
     def initiative_figures(self, itype: str, fid: str, name: str, period: str) -> None:
@@ -928,6 +934,8 @@ class _Article:
                     else:
                         for key in dated:
                             del fact[key]
+                if fact.get("type") == "Observation":
+                    self._mention(fact, labels)
                 relations = fact.get("relations", [])
                 assert isinstance(relations, list)
                 own = str(fact["evidence"])
@@ -941,6 +949,20 @@ class _Article:
                     if not (named and near):
                         relation.pop("evidence", None)
                         relation["background"] = "synthetic: the generated text does not state it"
+
+    @staticmethod
+    def _mention(fact: Fact, labels: dict[str, list[str]]) -> None:
+        """A figure's quote names its subject and indicator: where the generated sentence uses
+        other words, the longest piece of the label that it does use is the mention."""
+        quote = str(fact["evidence"])
+        for key in ("subject", "indicator"):
+            forms = labels.get(str(fact[key]), [])
+            if not forms or any(form in quote for form in forms):
+                continue
+            label = forms[0]
+            pieces = [label[i:j] for i in range(len(label)) for j in range(i + 2, len(label) + 1)]
+            found = [p for p in pieces if p in quote]
+            fact[f"{key}_mention"] = max(found, key=len) if found else str(fact["value"])
 
     def write(self, folder: Path) -> tuple[int, int]:
         """Write the article folder; return (files written, characters of text)."""
@@ -971,6 +993,18 @@ class _Article:
         meta_lines = [f"{key}: {_scalar(value)}" for key, value in meta.items()]
         (folder / "article.yaml").write_text("\n".join(meta_lines) + "\n", encoding="utf-8")
         files = 2
+        skips = [(title, title, "the title (the article's headline)")]
+        skips += [(section, f"\n{section}\n", "a section heading of the article")
+                  for section in SECTIONS if self.sections[section]]  # fmt: skip
+        lines = [
+            "# Lines of the article that hold no fact: its title and section headings.",
+            "skips:",
+        ]
+        for text_, quote, reason in skips:
+            lines += [f"  - text: {_scalar(text_)}", f"    evidence: {_scalar(quote)}",
+                      f"    reason: {_scalar(reason)}"]  # fmt: skip
+        (folder / "coverage.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files += 1
         for name, header in FILES.items():
             path = folder / f"{name}.yaml"
             if self.files[name]:
