@@ -21,7 +21,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from builder.analytics import entity_iris
-from builder.vocab import CUR, DEFAULT_BASE, LK, OA, ORG, PROV, SCHEMA
+from builder.vocab import DEFAULT_BASE, LK, OA, ORG, SCHEMA, UNIT
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results-viz.md"
@@ -66,7 +66,7 @@ def synthetic_graph(n: int, seed: int = 20210825) -> Graph:
         g.add((article, SCHEMA.mentions, node))
         evidence = URIRef(f"{base}evidence/e{i}")
         selector = URIRef(f"{base}evidence/e{i}/quote")
-        g.add((node, PROV.wasDerivedFrom, evidence))
+        g.add((node, LK.hasEvidence, evidence))
         g.add((evidence, RDF.type, LK.Evidence))
         g.add((evidence, OA.hasSelector, selector))
         g.add((evidence, LK.line, Literal(str(1 + i // 10), datatype=XSD.positiveInteger)))
@@ -75,7 +75,7 @@ def synthetic_graph(n: int, seed: int = 20210825) -> Graph:
         if cls == "Observation":
             g.add((node, LK.valueText, Literal(f"{i}.5亿元")))
             g.add((node, LK.value, Literal(f"{i}50000000", datatype=XSD.decimal)))
-            g.add((node, LK.unit, CUR.CNY))
+            g.add((node, LK.unit, UNIT.CCY_CNY))
         links = rng.choice((1, 2, 2, 3)) if targets else 0
         for target in sorted({rng.choice(targets) for _ in range(links)}):
             g.add((node, rng.choice(PROPERTIES), target))

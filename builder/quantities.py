@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 UNIT = "http://qudt.org/vocab/unit/"
-CURRENCY = "http://qudt.org/vocab/currency/"
 
 # zh unit word -> (QUDT unit IRI, English name)
 MEASURE_UNITS: dict[str, tuple[str, str]] = {
-    "元": (CURRENCY + "CNY", "yuan"),
+    "元": (UNIT + "CCY_CNY", "yuan"),
     "%": (UNIT + "PERCENT", "percent"),
     "公顷": (UNIT + "HA", "hectare"),
     "平方米": (UNIT + "M2", "square metre"),

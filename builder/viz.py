@@ -115,7 +115,7 @@ KEY_PROPERTIES = (
 NOT_SHOWN = frozenset({RDF.type, LK.hasEvidence})  # the evidence has a block of its own
 NO_PERIOD = ("无(不随时间的数据)", "none (a figure with no calendar time)")
 UNIT_TEXT = {
-    "CNY": ("元", "CNY"),
+    "CCY_CNY": ("元", "CNY"),
     "PERCENT": ("%", "%"),
     "HA": ("公顷", "ha"),
     "M2": ("平方米", "m²"),

@@ -22,7 +22,6 @@ SCHEMA = Namespace(PREFIXES["schema"])
 SKOS = Namespace(PREFIXES["skos"])
 DCTERMS = Namespace(PREFIXES["dcterms"])
 UNIT = Namespace(PREFIXES["unit"])
-CUR = Namespace(PREFIXES["cur"])
 
 # classes written by the builder itself, not by a fact's `type:` in the YAML
 GENERATED_CLASSES = frozenset({

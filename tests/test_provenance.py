@@ -45,7 +45,7 @@ def test_luohu_gdp_h1_2021(article_built: Built, article_text: str) -> None:
     [row] = _observation(article_built, "1268.19亿元")
     assert row["entity"] == "罗湖区"
     assert str(row["value"]) == "126819000000"
-    assert str(row["unit"]) == "http://qudt.org/vocab/currency/CNY"
+    assert str(row["unit"]) == "http://qudt.org/vocab/unit/CCY_CNY"
     assert str(row["growth"]) == "10.3"
     assert "1268.19亿元" in str(row["exact"]) and "10.3%" in str(row["exact"])
     _check_offsets(row, article_text)

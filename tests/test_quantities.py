@@ -6,7 +6,6 @@ import pytest
 
 from builder.quantities import (
     COUNT_UNIT,
-    CURRENCY,
     UNIT,
     QuantityError,
     decimal_text,
@@ -19,9 +18,9 @@ from builder.quantities import (
 @pytest.mark.parametrize(
     ("text", "value", "unit", "count_word", "qualifier"),
     [
-        ("1268.19亿元", "126819000000", CURRENCY + "CNY", None, None),
-        ("约5.4亿元", "540000000", CURRENCY + "CNY", None, "About"),
-        ("1.5亿元", "150000000", CURRENCY + "CNY", None, None),
+        ("1268.19亿元", "126819000000", UNIT + "CCY_CNY", None, None),
+        ("约5.4亿元", "540000000", UNIT + "CCY_CNY", None, "About"),
+        ("1.5亿元", "150000000", UNIT + "CCY_CNY", None, None),
         ("10.3%", "10.3", UNIT + "PERCENT", None, None),
         ("51.3公顷", "51.3", UNIT + "HA", None, None),
         ("990万平方米", "9900000", UNIT + "M2", None, None),

@@ -186,7 +186,7 @@ def test_h1_2021_indicators(store: ox.Store) -> None:
         "固定资产投资全年目标任务完成率",
     ]
     gdp = one(rows, indicator="地区生产总值")
-    assert (gdp["value"], gdp["unit"], gdp["valueText"]) == ("126819000000", "CNY", "1268.19亿元")
+    assert (gdp["value"], gdp["unit"], gdp["valueText"]) == ("126819000000", "CCY_CNY", "1268.19亿元")
     assert gdp["growth"] == "10.3" and "rank" not in gdp
     retail = one(rows, indicator="社会消费品零售总额")
     assert (retail["value"], retail["growth"], retail["rank"]) == ("69071000000", "36.1", "2")
@@ -456,7 +456,7 @@ def test_education_plan_targets(store: ox.Store) -> None:
     assert (places["value"], places["countWord"], places["qualifier"]) == ("44000", "个", "AtLeast")
     assert one(rows, valueText="41所")["value"] == "41"
     money = one(rows, valueText="约102.3亿元")
-    assert (money["value"], money["unit"]) == ("10230000000", "CNY")
+    assert (money["value"], money["unit"]) == ("10230000000", "CCY_CNY")
     # no period of their own: the plan's years (十四五, 2021-2025)
     assert {(r["from"], r["to"]) for r in rows} == {("2021", "2025")}
     assert not any("period" in r for r in rows)

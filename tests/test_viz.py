@@ -272,7 +272,7 @@ def test_tooltip_values_and_details(mini_html: str) -> None:
     obs = data["info"][LKD + "luohu-gdp-2021-h1"]
     keys = {row["p"][2]: row for row in obs["key"]}
     assert keys["lk:valueText"]["zh"] == "1268.19亿元"
-    assert keys["lk:value"]["zh"] == "126819000000 cur:CNY"
+    assert keys["lk:value"]["zh"] == "126819000000 unit:CCY_CNY"
     assert keys["lk:value"]["en"] == "126.8 bn CNY"
     assert keys["lk:growthText"]["zh"] == "10.3%"
     assert keys["lk:refPeriod"]["zh"] == "2021年上半年"
