@@ -114,6 +114,7 @@ class _ArticleTriples:
         self.article_iri = mint.article(article.id)
         self.properties = {k: URIRef(str(v)) for k, v in vocab.object_properties.items()}
         self.evidence_seen: set[URIRef] = set()
+        self.top_concepts: list[Triple] = []  # written after the facts, grouped by scheme
         # skos:narrower is written on the broader concept, inverse of each stated skos:broader
         self.narrower: dict[str, list[str]] = {}
         for fact in corpus.facts.values():
@@ -130,8 +131,9 @@ class _ArticleTriples:
     def triples(self) -> tuple[list[Triple], list[Triple]]:
         """The article's own triples (header and mentions, facts, evidence), and its periods."""
         periods = [t for block in self.periods.values() for t in block]
+        schemes = sorted(self.top_concepts, key=lambda t: str(t.subject))  # stable: by scheme
         own = [*self.out[: self.header_end], *self.mentions, *self.out[self.header_end :],
-               *self.side]  # fmt: skip
+               *self.side, *schemes]  # fmt: skip
         return own, periods
 
     def evidence(self, key: str, ev: Evidence) -> URIRef:
@@ -318,9 +320,16 @@ class _ArticleTriples:
         add(node, RDFS.label, _lit(fact.zh, "zh"))
         add(node, RDFS.label, _lit(fact.en, "en"))
         if fact.type in CONCEPT_SCHEMES:
+            # asserted, not only inferred from lk:Indicator ⊑ skos:Concept: SKOS tools and the
+            # Data Cube checks (IC-19) read the graph without inference
+            scheme = LK[CONCEPT_SCHEMES[fact.type]]
+            add(node, RDF.type, SKOS.Concept)
             add(node, SKOS.prefLabel, _lit(fact.zh, "zh"))
             add(node, SKOS.prefLabel, _lit(fact.en, "en"))
-            add(node, SKOS.inScheme, LK[CONCEPT_SCHEMES[fact.type]])
+            add(node, SKOS.inScheme, scheme)
+            if not any(rel.prop == "broader" for rel in fact.relations):
+                add(node, SKOS.topConceptOf, scheme)
+                self.top_concepts.append(ox.Triple(scheme, SKOS.hasTopConcept, node))
         if fact.zh_constructed:
             add(node, LK.constructedLabel, _typed("true", XSD.boolean))
         if fact.measure is not None:

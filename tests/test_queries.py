@@ -186,7 +186,11 @@ def test_h1_2021_indicators(store: ox.Store) -> None:
         "固定资产投资全年目标任务完成率",
     ]
     gdp = one(rows, indicator="地区生产总值")
-    assert (gdp["value"], gdp["unit"], gdp["valueText"]) == ("126819000000", "CCY_CNY", "1268.19亿元")
+    assert (gdp["value"], gdp["unit"], gdp["valueText"]) == (
+        "126819000000",
+        "CCY_CNY",
+        "1268.19亿元",
+    )
     assert gdp["growth"] == "10.3" and "rank" not in gdp
     retail = one(rows, indicator="社会消费品零售总额")
     assert (retail["value"], retail["growth"], retail["rank"]) == ("69071000000", "36.1", "2")
