@@ -65,7 +65,7 @@ def synthetic_graph(n: int, seed: int = 20210825) -> Graph:
         g.add((node, LK.sourceArticle, article))
         g.add((article, SCHEMA.mentions, node))
         evidence = URIRef(f"{base}evidence/e{i}")
-        selector = URIRef(f"{base}evidence/e{i}/quote")
+        selector = URIRef(f"{base}evidence/e{i}.quote")
         g.add((node, LK.hasEvidence, evidence))
         g.add((evidence, RDF.type, LK.Evidence))
         g.add((evidence, OA.hasSelector, selector))

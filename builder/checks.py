@@ -33,7 +33,8 @@ class Sources:
         """(file, line, fact id) of the fact behind a node, or None for shared nodes."""
         if not iri.startswith(self.base):
             return None
-        parts = iri[len(self.base) :].split("/")
+        kind, _, rest = iri[len(self.base) :].partition("/")
+        parts = [kind, *rest.split(".")] if rest else [kind]
         facts = self.corpus.facts
         if parts[0] in facts and len(parts) == 1:
             own = facts[parts[0]]

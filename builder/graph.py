@@ -57,6 +57,8 @@ def _date(value: DateValue) -> ox.Literal:
     return ox.Literal(value.text, datatype=URIRef(value.datatype))
 
 
+# Parts of a minted IRI are joined with "." (never in an id), so that each IRI is one CURIE
+# under the prefixes of data_prefixes(): statement:luohu.locatedIn.shenzhen, no escaped "/"
 @dataclass(frozen=True)
 class Minter:
     """Mints every IRI of the data from ids, under one base."""
@@ -78,13 +80,13 @@ class Minter:
 
     def attributes(self, aid: str) -> URIRef:
         """The data set of figures with no time (durations, capacities, totals of a project)."""
-        return URIRef(f"{self.base}dataset/{aid}/attributes")
+        return URIRef(f"{self.base}dataset/{aid}.attributes")
 
     def curators(self) -> URIRef:
         return URIRef(f"{self.base}curators")
 
     def restatement(self, fid: str, n: int) -> URIRef:
-        return URIRef(f"{self.base}restatement/{fid}/{n}")
+        return URIRef(f"{self.base}restatement/{fid}.{n}")
 
     def graph(self, aid: str) -> URIRef:
         return URIRef(f"{self.base}graph/{aid}")
@@ -141,7 +143,7 @@ class _ArticleTriples:
         if node in self.evidence_seen:
             return node
         self.evidence_seen.add(node)
-        quote, position = URIRef(f"{node.value}/quote"), URIRef(f"{node.value}/position")
+        quote, position = URIRef(f"{node.value}.quote"), URIRef(f"{node.value}.position")
         add = self.add_side
         add(node, RDF.type, LK.Evidence)
         add(node, OA.hasSource, self.article_iri)
@@ -179,10 +181,10 @@ class _ArticleTriples:
         add(node, RDF.type, TIME.ProperInterval)
         add(node, RDFS.label, _lit(period.label_zh, "zh"))
         add(node, RDFS.label, _lit(period.label_en, "en"))
-        start = URIRef(f"{node.value}/start")
+        start = URIRef(f"{node.value}.start")
         add(node, TIME.hasBeginning, start)
         if period.end_range is None:
-            end = URIRef(f"{node.value}/end")
+            end = URIRef(f"{node.value}.end")
             add(node, TIME.hasEnd, end)
         else:  # an uncertain end (未来5-10年): bounds instead of an end instant
             earliest, latest = period.end_range
@@ -278,7 +280,7 @@ class _ArticleTriples:
         for child in sorted(self.narrower.get(fact.id, [])):
             add(node, SKOS.narrower, self.mint.fact(child))
         for rel in fact.relations:
-            key = f"{fact.id}/{rel.prop}/{rel.obj}"
+            key = f"{fact.id}.{rel.prop}.{rel.obj}"
             if rel.background is not None:
                 self.statement(fact.id, rel.prop, rel.obj, None, background=rel.background)
                 continue
@@ -299,7 +301,7 @@ class _ArticleTriples:
         node, prop = self.mint.fact(subject_id), self.properties[prop_name]
         target = self.mint.fact(object_id)
         self.add(node, prop, target)
-        statement = self.mint.statement(f"{subject_id}/{prop_name}/{object_id}")
+        statement = self.mint.statement(f"{subject_id}.{prop_name}.{object_id}")
         side = self.add_side
         side(statement, RDF.type, LK.Statement)
         side(statement, LK.statementSubject, node)
@@ -372,7 +374,7 @@ class _ArticleTriples:
         for n, again in enumerate(obs.restated, start=1):
             restated = self.mint.restatement(fact.id, n)
             add(node, LK.restatedAs, restated)
-            evidence = self.evidence(f"{fact.id}/restated/{n}", again.evidence)
+            evidence = self.evidence(f"{fact.id}.restated.{n}", again.evidence)
             self.add_side(restated, RDF.type, LK.Restatement)
             self.add_side(restated, LK.hasEvidence, evidence)
             self.amount(restated, again.value, side=True)
@@ -499,6 +501,14 @@ def article_triples(
         for fact in by_article.get(article.id, []):
             collector.fact(fact)
         yield article, *collector.triples()
+
+
+NODE_KINDS = ("article", "dataset", "evidence", "statement", "restatement", "period", "graph")
+
+
+def data_prefixes(base: str) -> dict[str, str]:
+    """Prefixes for the data under `base`: `lkd:` and one per kind of minted node."""
+    return {"lkd": base, **{kind: f"{base}{kind}/" for kind in NODE_KINDS}}
 
 
 def graph_iri(base: str, article_id: str) -> URIRef:

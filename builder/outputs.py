@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -29,6 +31,7 @@ OUTPUT_NAMES = {
     "jsonld": "luohu-kg.jsonld",
     "nt": "luohu-kg.nt",
     "trig": "luohu-kg.trig",
+    "context": "luohu-kg.context.jsonld",
 }
 
 
@@ -72,7 +75,9 @@ class GraphParts:
 
     ontology: list[ox.Triple]
     articles: dict[str, ArticleTriples]
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
     _data: list[ox.Triple] | None = field(default=None, init=False, repr=False)
+    _everything: list[ox.Triple] | None = field(default=None, init=False, repr=False)
 
     def data(self) -> list[ox.Triple]:
         """All articles' triples, without the ontology; shared descriptions once."""
@@ -82,8 +87,15 @@ class GraphParts:
         return self._data
 
     def everything(self) -> list[ox.Triple]:
-        """Ontology and data in one list (their subjects never overlap)."""
-        return [*self.ontology, *self.data()]
+        """Ontology and data in one list, each subject's triples together: the data's few
+        triples about ontology terms (a scheme's top concepts) join the ontology's blocks."""
+        if self._everything is None:
+            terms = {t.subject for t in self.ontology}
+            data = self.data()
+            joining = [t for t in data if t.subject in terms]
+            rest = [t for t in data if t.subject not in terms] if joining else data
+            self._everything = [*grouped([*self.ontology, *joining]), *rest]
+        return self._everything
 
     def named_graphs(self, with_ontology: bool = True) -> list[tuple[str, list[ox.Triple]]]:
         """(graph IRI, triples): the ontology's graph, then one graph per article."""
@@ -99,37 +111,176 @@ class GraphParts:
         return quads
 
 
-def _turtle_body(triples: list[ox.Triple]) -> str:
-    """Turtle statements of the triples, without the @prefix lines."""
-    text = as_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-    lines = text.decode("utf-8").split("\n")
-    first = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), 0)
-    return "\n".join(lines[first:]).strip("\n")
+# a local name Turtle reads without escapes (PN_LOCAL, ASCII part): no "/", no final "."
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+
+
+class Names:
+    """Writes IRIs as CURIEs where Turtle allows it (longest namespace first), else <IRI>."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = prefixes
+        self._spaces = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        self._cache: dict[str, str] = {}
+
+    def curie(self, iri: str) -> str | None:
+        """`lk:locatedIn` for an IRI under a prefix with a plain local name, else None."""
+        for prefix, space in self._spaces:
+            if iri.startswith(space) and _LOCAL.fullmatch(iri[len(space) :]):
+                return f"{prefix}:{iri[len(space) :]}"
+        return None
+
+    def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+        """A term in Turtle syntax (N-Triples escapes for literals, which Turtle reads)."""
+        if isinstance(term, ox.NamedNode):
+            found = self._cache.get(term.value)
+            if found is None:
+                found = self._cache[term.value] = self.curie(term.value) or str(term)
+            return found
+        if not isinstance(term, ox.Literal):
+            return str(term)
+        if "\n" in term.value:  # a long string keeps the lines of a text readable
+            text = '"""' + re.sub(r'(["\\\r])', _escape, term.value) + '"""'
+        else:
+            text = str(ox.Literal(term.value))
+        if term.language is not None:
+            return f"{text}@{term.language}"
+        if term.datatype.value != XSD_STRING:
+            return f"{text}^^{self.term(term.datatype)}"
+        return text
+
+
+def _escape(match: re.Match[str]) -> str:
+    return {"\r": "\\r", '"': '\\"', "\\": "\\\\"}[match.group(1)]
+
+
+XSD_STRING = PREFIXES["xsd"] + "string"
+
+
+def turtle_statements(triples: list[ox.Triple], names: Names, indent: str = "") -> Iterator[str]:
+    """One block per subject (the triples come grouped by subject): `a` first as written,
+    predicates on their own lines, and several objects of a predicate one per line."""
+    i, count = 0, len(triples)
+    while i < count:
+        subject = triples[i].subject
+        j = i
+        while j < count and triples[j].subject == subject:
+            j += 1
+        lines = [indent + names.term(subject)]
+        k = i
+        while k < j:
+            predicate = triples[k].predicate
+            m = k
+            while m < j and triples[m].predicate == predicate:
+                m += 1
+            verb = "a" if predicate == RDF_TYPE else names.term(predicate)
+            objects = [names.term(t.object) for t in triples[k:m]]
+            if len(objects) == 1 or sum(map(len, objects)) < 60:
+                lines.append(f"{indent}    {verb} {' , '.join(objects)}")
+            else:
+                lines.append(f"{indent}    {verb}\n{indent}        " +
+                             f" ,\n{indent}        ".join(objects))  # fmt: skip
+            k = m
+        yield lines[0] + "\n" + " ;\n".join(lines[1:]) + " .\n"
+        i = j
+
+
+def _prefix_lines(prefixes: dict[str, str]) -> str:
+    return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes.items()) + "\n"
+
+
+def write_turtle(triples: list[ox.Triple], output: BinaryIO, prefixes: dict[str, str]) -> None:
+    """Turtle: the prefixes, then one block per subject."""
+    names = Names(prefixes)
+    output.write(_prefix_lines(prefixes).encode())
+    for block in turtle_statements(triples, names):
+        output.write(block.encode())
 
 
 def write_trig(parts: GraphParts, output: BinaryIO, with_ontology: bool = True) -> None:
-    """TriG: the prefixes once, then each named graph's Turtle statements in a block.
+    """TriG: the prefixes once, then each named graph's statements in a block.
 
     Writing graph by graph avoids a quad object for every triple and keeps one graph's text
     in memory at a time.
     """
-    output.write("".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items()).encode())
+    names = Names(parts.prefixes)
+    output.write(_prefix_lines(parts.prefixes).encode())
     for iri, triples in parts.named_graphs(with_ontology):
-        output.write(f"<{iri}> {{\n{_turtle_body(triples)}\n}}\n".encode())
+        output.write(f"{names.term(ox.NamedNode(iri))} {{\n".encode())
+        for block in turtle_statements(triples, names, indent="    "):
+            output.write(block.encode())
+        output.write(b"}\n")
+
+
+def jsonld_context(prefixes: dict[str, str]) -> dict[str, object]:
+    """The JSON-LD context of the outputs: every prefix, as a term."""
+    return {"@context": dict(prefixes)}
+
+
+def _jsonld_value(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, names: Names
+) -> object:
+    if isinstance(term, ox.NamedNode):
+        return {"@id": names.curie(term.value) or term.value}
+    assert isinstance(term, ox.Literal)
+    if term.language is not None:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value == XSD_STRING:
+        return term.value
+    return {"@value": term.value, "@type": names.curie(term.datatype.value) or term.datatype.value}
+
+
+def write_jsonld(triples: list[ox.Triple], output: BinaryIO, prefixes: dict[str, str]) -> None:
+    """Compacted JSON-LD: the context, then one node object per subject, one per line."""
+    names = Names(prefixes)
+    output.write(b'{\n"@context": ')
+    output.write(json.dumps(prefixes, ensure_ascii=False, indent=1).encode())
+    output.write(b',\n"@graph": [\n')
+    i, count, first = 0, len(triples), True
+    while i < count:
+        subject = triples[i].subject
+        assert isinstance(subject, ox.NamedNode)  # the builder makes no blank nodes
+        node: dict[str, object] = {"@id": names.curie(subject.value) or subject.value}
+        while i < count and triples[i].subject == subject:
+            triple = triples[i]
+            if triple.predicate == RDF_TYPE:
+                types = node.setdefault("@type", [])
+                assert isinstance(types, list) and isinstance(triple.object, ox.NamedNode)
+                types.append(names.curie(triple.object.value) or triple.object.value)
+            else:
+                key = names.curie(triple.predicate.value) or triple.predicate.value
+                values = node.setdefault(key, [])
+                assert isinstance(values, list)
+                values.append(_jsonld_value(triple.object, names))
+            i += 1
+        output.write((b"" if first else b",\n") + json.dumps(node, ensure_ascii=False).encode())
+        first = False
+    output.write(b"\n]\n}\n")
 
 
 def serialize_to(parts: GraphParts, fmt: str, output: BinaryIO, with_ontology: bool = True) -> None:
-    """Write one serialisation of the graph to a binary file; `fmt` is a key of FORMATS."""
+    """Write one serialisation of the graph to a binary file; `fmt` is a key of FORMATS (or
+    `context`: the JSON-LD context of the graph's JSON-LD)."""
+    if fmt == "context":
+        context = json.dumps(jsonld_context(parts.prefixes), ensure_ascii=False, indent=1)
+        output.write(context.encode() + b"\n")
+        return
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if fmt == "trig":
         write_trig(parts, output, with_ontology)
     elif fmt in QUAD_FORMATS:
         quads = parts.quads(with_ontology)
-        ox.serialize(quads, output, format=FORMATS[fmt], prefixes=PREFIXES)
+        ox.serialize(quads, output, format=FORMATS[fmt])
     else:
         triples = parts.everything() if with_ontology else parts.data()
-        ox.serialize(triples, output, format=FORMATS[fmt], prefixes=PREFIXES)
+        if fmt == "ttl":
+            write_turtle(triples, output, parts.prefixes)
+        elif fmt == "jsonld":
+            write_jsonld(triples, output, parts.prefixes)
+        else:
+            ox.serialize(triples, output, format=FORMATS[fmt])
 
 
 def serialize(parts: GraphParts, fmt: str, with_ontology: bool = True) -> bytes:
@@ -170,6 +321,7 @@ OUTPUT_PLAN = {  # output key -> (format, with ontology)
     "jsonld": ("jsonld", True),
     "nt": ("nt", True),
     "trig": ("trig", True),
+    "context": ("context", False),  # the JSON-LD context alone, for web code
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .errors import ViolationError
-from .graph import article_triples, graph_iri
+from .graph import article_triples, data_prefixes, graph_iri
 from .load import load_corpus
 from .model import Corpus, check_corpus
 from .outputs import (
@@ -23,7 +23,7 @@ from .outputs import (
     write_atomic,
 )
 from .stores import choose_store, rdflib_graph
-from .vocab import DEFAULT_BASE, shipped_vocabulary
+from .vocab import DEFAULT_BASE, PREFIXES, shipped_vocabulary
 
 
 def check(inputs: list[str]) -> Corpus:
@@ -43,7 +43,8 @@ class Built:
     def parts(self) -> GraphParts:
         """The triples ready for the serialisers (made once)."""
         if self._parts is None:
-            self._parts = GraphParts(ontology_triples(), self.triples)
+            prefixes = {**PREFIXES, **data_prefixes(self.base)}
+            self._parts = GraphParts(ontology_triples(), self.triples, prefixes)
         return self._parts
 
     def graph(self, with_ontology: bool = False, store: str = "auto") -> Graph:

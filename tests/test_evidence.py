@@ -60,8 +60,8 @@ def test_the_known_background_relations_are_declared(article_built: Built) -> No
     store.bulk_extend(
         ox.Quad(t.subject, t.predicate, t.object) for t in article_built.parts().data()
     )
-    for key in ("shenzhen/locatedIn/guangdong", "greater-bay-area/hasPart/shenzhen",
-                "close-knit-medical-alliance/carriedOutBy/luohu-hospital-group"):  # fmt: skip
+    for key in ("shenzhen.locatedIn.guangdong", "greater-bay-area.hasPart.shenzhen",
+                "close-knit-medical-alliance.carriedOutBy.luohu-hospital-group"):  # fmt: skip
         node = ox.NamedNode(f"{ID}statement/{key}")
         basis = list(store.quads_for_pattern(node, ox.NamedNode(LK + "basis"), None))
         assert [q.object for q in basis] == [ox.NamedNode(LK + "BackgroundKnowledge")], key

@@ -44,7 +44,7 @@ def test_missing_english_label_is_found(store: ox.Store) -> None:
 
 
 def test_shifted_offset_is_found(store: ox.Store) -> None:
-    position = ID + "evidence/luohu/position"
+    position = ID + "evidence/luohu.position"
     quad = _only(store, position, OA + "start")
     store.remove(quad)
     shifted = ox.Literal(str(int(quad.object.value) + 1), datatype=ox.NamedNode(XSD + "integer"))
@@ -121,7 +121,7 @@ def test_stock_without_as_of_time_is_found(store: ox.Store) -> None:
 
 
 def test_quote_that_does_not_name_the_object_is_found(store: ox.Store) -> None:
-    statement = ID + "statement/post-luohu-party-secretary/heldBy/luo-yude"
+    statement = ID + "statement/post-luohu-party-secretary.heldBy.luo-yude"
     evidence = _first_object(store, ox.NamedNode(statement), LK + "hasEvidence")
     store.remove(_only(store, statement, LK + "hasEvidence"))
     # the post's own quote (罗湖区委书记罗育德) names him: point the statement at another quote

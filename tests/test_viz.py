@@ -65,12 +65,12 @@ def xss_graph() -> Graph:
         g.add((article, p, Literal("A Luohu sample" + P_HREF, lang="en")))
     g.remove((observation, LK.valueText, None))
     g.add((observation, LK.valueText, Literal("1268.19亿元" + P_SCRIPT)))
-    selector = URIRef(LKD + "evidence/luo-yude/quote")
+    selector = URIRef(LKD + "evidence/luo-yude.quote")
     g.remove((selector, OA.exact, None))
     g.add((selector, OA.exact, Literal("罗湖区委书记罗育德" + P_SCRIPT + P_HREF)))
     g.add((person, RDFS.comment, Literal(P_HREF + " & " + P_QUOTES, lang="en")))
     # luohu locatedIn shenzhen made background knowledge, with a script-like note
-    statement = URIRef(LKD + "statement/luohu/locatedIn/shenzhen")
+    statement = URIRef(LKD + "statement/luohu.locatedIn.shenzhen")
     for p in (LK.basis, LK.hasEvidence):
         g.remove((statement, p, None))
     g.add((statement, LK.basis, LK.BackgroundKnowledge))
