@@ -25,8 +25,8 @@ def test_build_writes_every_format(runner: CliRunner, mini: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
-        "graph.html", "luohu-kg-data.ttl", "luohu-kg.jsonld", "luohu-kg.nt", "luohu-kg.trig",
-        "luohu-kg.ttl",
+        "graph.html", "luohu-kg-data.ttl", "luohu-kg.context.jsonld", "luohu-kg.jsonld",
+        "luohu-kg.nt", "luohu-kg.trig", "luohu-kg.ttl",
     ]  # fmt: skip
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
