@@ -20,6 +20,7 @@ from builder.outputs import serialize
 from builder.pipeline import Built
 
 CHECKER = Path(__file__).resolve().parent / "owl" / "OwlCheck.java"
+VOCABULARIES = sorted((Path(__file__).resolve().parent / "vocab").glob("*.ttl"))
 
 
 def _jdk() -> tuple[str, str]:
@@ -80,3 +81,32 @@ ex:s a rdf:Statement .
     result = _check(checker, broken)
     assert int(result["violations"]) >= 2, result
     assert result["consistent"] == "false"
+
+
+def _vocabularies() -> list[Path]:
+    return [*VOCABULARIES, Path(str(files("owlready2") / "ontos" / "dcterms.owl"))]
+
+
+def test_consistent_with_the_reused_vocabularies_loaded(
+    checker: list[str], article_built: Built, tmp_path: Path
+) -> None:
+    turtle = tmp_path / "luohu-kg.ttl"
+    turtle.write_bytes(serialize(article_built.parts(), "ttl", with_ontology=True))
+    assert len(_vocabularies()) >= 5
+    assert _check(checker, turtle, *_vocabularies())["consistent"] == "true"
+
+
+def test_an_activity_derived_from_evidence_is_inconsistent_with_prov_o(
+    checker: list[str], article_built: Built, tmp_path: Path
+) -> None:
+    # what the graph did before: prov:wasDerivedFrom (domain prov:Entity) on a project, which
+    # lk:Project ⊑ prov:Activity makes an activity too; PROV-O has them disjoint
+    turtle = tmp_path / "luohu-kg.ttl"
+    text = serialize(article_built.parts(), "ttl", with_ontology=True).decode("utf-8")
+    text += (
+        "\nlkd:qingshuihe-shantytown-redevelopment prov:wasDerivedFrom "
+        "evidence:qingshuihe-shantytown-redevelopment .\n"
+    )
+    turtle.write_text(text, encoding="utf-8")
+    assert _check(checker, turtle)["consistent"] == "true"  # alone, nothing says disjoint
+    assert _check(checker, turtle, *_vocabularies())["consistent"] == "false"
