@@ -4,11 +4,12 @@ Three pieces, all with the standard library's `urllib`:
 
 - `serve`: the `oxigraph` executable (PyPI package `oxigraph`) loads the graph into a store
   directory (`oxigraph load`) and serves it (`oxigraph serve-read-only`, or `oxigraph serve`).
-  The default graph holds every triple (the union of the named graphs, without duplicates), so
-  catalog queries, which read the default graph, see all data; the named graphs (ontology, one
-  per article) are loaded as well, for `GRAPH` queries.
+  Each triple is loaded once: into its named graph (the ontology, one per article) when the
+  graph has named graphs, else into the default graph; the server runs with
+  `--union-default-graph`, so catalog queries, which read the default graph, see all data.
 - `publish`: the SPARQL 1.1 Graph Store HTTP Protocol (PUT or POST of Turtle or N-Triples).
-- `remote_query`: the SPARQL 1.1 Protocol (POST `application/sparql-query`).
+- `remote_query`: the SPARQL 1.1 Protocol, as a form-encoded POST (`query=`), the one form
+  every server accepts (Virtuoso never answers a POST of `application/sparql-query`).
 
 Parameters cannot be passed to an endpoint as bindings, so `remote_query` sends them in a
 `VALUES` block. Each term is written by pyoxigraph's own N-Triples serialisation (`str()` of a
@@ -194,14 +195,16 @@ def upload_body(graph: GraphData, fmt: str) -> bytes:
 
 
 def load_files(graph: GraphData, folder: Path) -> list[Path]:
-    """Files for `oxigraph load`: all triples for the default graph, the named graphs apart."""
-    files = [folder / "default-graph.nt"]
-    files[0].write_bytes(as_bytes(ox.serialize(graph.triples(), format=ox.RdfFormat.N_TRIPLES)))
+    """The file for `oxigraph load`: the named graphs, or the default graph when there are none
+    (each triple once: the server's union default graph shows them all)."""
     named = graph.named()
     if named:
-        files.append(folder / "named-graphs.nq")
-        files[1].write_bytes(as_bytes(ox.serialize(named, format=ox.RdfFormat.N_QUADS)))
-    return files
+        path = folder / "named-graphs.nq"
+        path.write_bytes(as_bytes(ox.serialize(named, format=ox.RdfFormat.N_QUADS)))
+    else:
+        path = folder / "default-graph.nt"
+        path.write_bytes(as_bytes(ox.serialize(graph.triples(), format=ox.RdfFormat.N_TRIPLES)))
+    return [path]
 
 
 def check_location(location: Path) -> None:
@@ -233,7 +236,8 @@ def serve_command_line(location: Path, host: str, port: int, writable: bool) -> 
     """The `oxigraph serve-read-only` (or `serve`) command line."""
     mode = "serve" if writable else "serve-read-only"
     address = bind_address(host, port)
-    return [oxigraph_binary(), mode, "--location", str(location), "--bind", address]
+    return [oxigraph_binary(), mode, "--location", str(location), "--bind", address,
+            "--union-default-graph"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -523,8 +527,9 @@ def query_form(query_text: str) -> type:
 
 
 def _post_query(endpoint: str, text: str, accept: str, timeout: float) -> Response:
-    headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept}
-    return http(endpoint, "POST", text.encode("utf-8"), headers, timeout)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+    body = urllib.parse.urlencode({"query": text}).encode("ascii")
+    return http(endpoint, "POST", body, headers, timeout)
 
 
 def _parse_results(answer: Response) -> ox.QuerySolutions | ox.QueryBoolean:

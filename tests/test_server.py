@@ -475,7 +475,11 @@ def _refused(url: str) -> bool:
 @needs_oxigraph
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_serve_read_only_then_stop(
-    start_serve: Callable[..., Serve], local: ox.Store, sig: int, runner: CliRunner
+    start_serve: Callable[..., Serve],
+    local: ox.Store,
+    sig: int,
+    runner: CliRunner,
+    article_built: Built,
 ) -> None:
     port = free_port()
     serve = start_serve("--data", str(DATA), "--port", str(port))
@@ -487,6 +491,9 @@ def test_serve_read_only_then_stop(
     assert rows(remote_select(url, COUNT)) == rows(execute(local, COUNT, {}))  # default graph
     named = "SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert _single(remote_select(url, named)) == 2  # the ontology and the article
+    # each triple is stored once, in its named graph; the union default graph shows them all
+    stored = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert _single(remote_select(url, stored)) == len(article_built.parts().quads())
     query = CATALOG["officials"]
     bindings = remote_bind(url, query, {})
     assert remote_query(url, query.text, bindings, "table") == render(
