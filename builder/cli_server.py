@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -22,6 +23,7 @@ from .server import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     UPLOAD_FORMATS,
+    Credentials,
     GraphData,
     ServerError,
     base_url,
@@ -170,6 +172,9 @@ def _announce(url: str, store: Path, kept: bool, writable: bool) -> None:
     click.echo(f"serving {'writable' if writable else 'read-only'}; press Ctrl-C to stop")
 
 
+PASSWORD_VARIABLE = "LUOHU_KG_PASSWORD"  # the password for `publish --user`
+
+
 @click.command("publish")
 @click.option(
     "--endpoint",
@@ -192,6 +197,12 @@ def _announce(url: str, store: Path, kept: bool, writable: bool) -> None:
     show_default=True,
     help="Upload as Turtle or N-Triples.",
 )
+@click.option(
+    "--user",
+    metavar="NAME",
+    help=f"User for HTTP Basic or Digest authentication; the password is read from "
+    f"${PASSWORD_VARIABLE}, or asked for on a terminal (never given on the command line).",
+)
 @reports_input_errors
 @reports_server_errors
 def publish_command(
@@ -201,6 +212,7 @@ def publish_command(
     base: str,
     replace: bool,
     fmt: str,
+    user: str | None,
 ) -> None:
     """Upload the graph (ontology and data) with the SPARQL 1.1 Graph Store HTTP Protocol.
 
@@ -208,14 +220,27 @@ def publish_command(
     from the fact files); every triple goes into one graph. Exit code 2 on an HTTP error or
     an unreachable endpoint.
     """
+    credentials = _credentials(user)
     source = graph_to_use(data, base)
-    answer = publish(endpoint, source, graph, replace, fmt)
+    answer = publish(endpoint, source, graph, replace, fmt, credentials=credentials)
     where = f"graph <{graph}>" if graph is not None else "the default graph"
     verb = "replaced" if replace else "added to"
     click.echo(
         f"{verb} {where} at {endpoint}: {len(source.triples())} triples "
         f"({source.origin}; HTTP {answer.status})"
     )
+
+
+def _credentials(user: str | None) -> Credentials | None:
+    """The user's credentials: the password from the environment, or a prompt on a terminal."""
+    if user is None:
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise ServerError(f"--user {user} needs a password: set ${PASSWORD_VARIABLE}")
+        password = click.prompt(f"password for {user}", hide_input=True, err=True)
+    return Credentials(user, password)
 
 
 COMMANDS = (serve_command, publish_command)

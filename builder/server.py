@@ -37,7 +37,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, cast
 
@@ -315,12 +315,30 @@ def running_server(
 # --- HTTP --------------------------------------------------------------------------------
 
 
-def _opener(url: str) -> urllib.request.OpenerDirector:
-    """urllib's opener; loopback URLs bypass any proxy set in the environment."""
+@dataclass(frozen=True)
+class Credentials:
+    """A user and password for an endpoint that asks for HTTP authentication."""
+
+    user: str
+    password: str = field(repr=False)
+
+
+def _opener(url: str, credentials: Credentials | None = None) -> urllib.request.OpenerDirector:
+    """urllib's opener; loopback URLs bypass any proxy set in the environment. With
+    credentials it answers a Basic or a Digest challenge (Virtuoso's /sparql-graph-crud-auth
+    asks for Digest)."""
+    handlers: list[urllib.request.BaseHandler] = []
     host = urllib.parse.urlsplit(url).hostname or ""
     if is_loopback(host):
-        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    return urllib.request.build_opener()
+        handlers.append(urllib.request.ProxyHandler({}))
+    if credentials is not None:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, credentials.user, credentials.password)
+        handlers += [
+            urllib.request.HTTPBasicAuthHandler(passwords),
+            urllib.request.HTTPDigestAuthHandler(passwords),
+        ]
+    return urllib.request.build_opener(*handlers)
 
 
 def check_endpoint(url: str) -> str:
@@ -359,13 +377,14 @@ def http(
     body: bytes | None = None,
     headers: Mapping[str, str] | None = None,
     timeout: float = HTTP_TIMEOUT,
+    credentials: Credentials | None = None,
 ) -> Response:
     """One request; HTTP errors and unreachable hosts become a ServerError with the reason."""
     request = urllib.request.Request(
         check_endpoint(url), data=body, headers=dict(headers or {}), method=method
     )
     try:
-        with _opener(url).open(request, timeout=timeout) as answer:
+        with _opener(url, credentials).open(request, timeout=timeout) as answer:
             media_type = answer.headers.get_content_type()
             return Response(int(answer.status), media_type, answer.read())
     except urllib.error.HTTPError as err:
@@ -375,6 +394,11 @@ def http(
         raise ServerError(f"cannot reach {url}: {err.reason}") from err
     except (TimeoutError, OSError) as err:
         raise ServerError(f"cannot reach {url}: {err}") from err
+    except UnicodeEncodeError as err:  # urllib's Basic and Digest handlers encode ASCII only
+        raise ServerError(
+            f"{url} asks for HTTP authentication, which urllib can only do with an ASCII user "
+            "name and password"
+        ) from err
 
 
 # --- Graph Store HTTP Protocol -----------------------------------------------------------
@@ -399,17 +423,33 @@ def publish(
     replace: bool = False,
     fmt: str = "ttl",
     timeout: float = HTTP_TIMEOUT,
+    credentials: Credentials | None = None,
 ) -> Response:
     """PUT (replace) or POST (add) every triple of the graph into one graph of a store."""
     url = graph_store_url(endpoint, named_graph)
     _rdf_format, content_type = UPLOAD_FORMATS[fmt]
-    return http(
-        url,
-        "PUT" if replace else "POST",
-        upload_body(graph, fmt),
-        {"Content-Type": content_type},
-        timeout,
-    )
+    try:
+        return http(
+            url,
+            "PUT" if replace else "POST",
+            upload_body(graph, fmt),
+            {"Content-Type": content_type},
+            timeout,
+            credentials,
+        )
+    except HTTPStatusError as err:
+        if err.status == 401:
+            hint = "give --user (password from $LUOHU_KG_PASSWORD or a prompt)"
+            if credentials is not None:
+                hint = f"the server refused user {credentials.user!r}"
+            raise HTTPStatusError(err.status, f"{err}; {hint}") from err
+        if named_graph is None and err.status >= 500:
+            raise HTTPStatusError(
+                err.status,
+                f"{err}; the server may have no default graph in its Graph Store "
+                "(Virtuoso has none): publish into a named graph with --graph IRI",
+            ) from err
+        raise
 
 
 # --- SPARQL 1.1 Protocol -----------------------------------------------------------------
