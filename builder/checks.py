@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .errors import Problem
 from .model import Corpus
+from .outputs import Names
 from .pipeline import Built
 from .query import store_from_triples, violations
 
@@ -53,6 +54,17 @@ class Sources:
             return article.meta_file, 1, article.id
         return None
 
+    def relation_line(self, focus: str, path: str, value: str) -> Problem | None:
+        """Where the relation `focus path value` is written, when it is a fact's relation."""
+        where = self.locate(focus)
+        if where is None or where[2] not in self.corpus.facts:
+            return None
+        name = path.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        for rel in self.corpus.facts[where[2]].relations:
+            if rel.prop == name and value == f"{self.base}{rel.obj}":
+                return Problem(where[0], rel.line, where[2], "")
+        return None
+
     def problem(self, nodes: list[str], message: str) -> Problem:
         """A problem located at the first node that comes from a fact."""
         found = [where for node in nodes if (where := self.locate(node)) is not None]
@@ -80,10 +92,14 @@ def check_graph(built: Built, shacl: str = "auto") -> CheckReport:
     if run_shacl:
         from .shacl import check_shapes  # pySHACL is slow to import: only when it runs
 
+        names = Names(built.parts().prefixes)
         for result in check_shapes(built.graph(with_ontology=True)).results:
-            path = f" ({_short(result.path, built.base)})" if result.path else ""
+            path = f" ({names.curie(result.path) or result.path})" if result.path else ""
             value = f" [value {_short(result.value, built.base)}]" if result.value else ""
-            problems.append(
-                sources.problem([result.focus], f"SHACL{path}: {result.message}{value}")
-            )
+            message = f"SHACL{path}: {result.message}{value}"
+            at = sources.relation_line(result.focus, result.path, result.value)
+            if at is not None:
+                problems.append(Problem(at.file, at.line, at.fact_id, message))
+            else:
+                problems.append(sources.problem([result.focus], message))
     return CheckReport(sorted(set(problems)), run_shacl, len(everything))

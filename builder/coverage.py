@@ -182,9 +182,13 @@ def article_coverage(corpus: Corpus, article: Article) -> CoverageReport:
         holders = tuple(
             sorted(f.id for f in facts if any(a < end and start < b for a, b in spans[f.id]))
         )
+        # the reasons of the skips that account for a character no quote holds
+        unquoted = [i for i in content if not quoted[i]]
         reasons = tuple(
             dict.fromkeys(
-                s.reason for s in article.skips if s.evidence.start < end and start < s.evidence.end
+                s.reason
+                for s in article.skips
+                if any(s.evidence.start <= i < s.evidence.end for i in unquoted)
             )
         )
         either = [q or s for q, s in zip(quoted, skipped, strict=True)]
@@ -205,13 +209,58 @@ def article_coverage(corpus: Corpus, article: Article) -> CoverageReport:
     return CoverageReport(article.id, article.text_file, clauses, _mentions(article, facts, spans))
 
 
+def _named_spans(
+    facts: list[Fact], by_id: dict[str, Fact]
+) -> list[tuple[str, int, int, list[str]]]:
+    """(fact id, start, end, names) for each quote and the names it stands for: a fact's own
+    quote its labels, a relation's quote the labels of both ends, a figure's quote its
+    subject's and indicator's labels."""
+    found = []
+    for fact in facts:
+        own = [s for s in fact_strings(fact) if len(s) >= 2]
+        obs = fact.observation
+        if obs is not None:
+            for ref in (obs.subject, obs.indicator):
+                if ref in by_id:
+                    own += [s for s in (by_id[ref].zh, *by_id[ref].alt_zh) if len(s) >= 2]
+        spans = [(fact.evidence.start, fact.evidence.end)]
+        if obs is not None:
+            spans += [(r.evidence.start, r.evidence.end) for r in obs.restated]
+        found += [(fact.id, a, b, own) for a, b in spans]
+        for rel in fact.relations:  # a stated relation's quote stands for both its ends
+            if rel.background is not None or rel.obj not in by_id:
+                continue
+            target = by_id[rel.obj]
+            names = [s for s in (fact.zh, *fact.alt_zh, target.zh, *target.alt_zh) if len(s) >= 2]
+            quote = rel.evidence or fact.evidence
+            found.append((fact.id, quote.start, quote.end, names))
+    return found
+
+
+def _name_holders(
+    named: list[tuple[str, int, int, list[str]]], text: str, start: int, end: int, name: str
+) -> tuple[str, ...]:
+    """Facts with a quote that holds the name: the whole name lies in a quote standing for a
+    label that contains it, or a label inside the name lies in a quote standing for it."""
+    holders = set()
+    for fid, a, b, labels in named:
+        for label in labels:
+            if name in label and a <= start and end <= b:
+                holders.add(fid)
+            elif label in name:
+                at = text.find(label, start, end)
+                if at >= 0 and a <= at and at + len(label) <= b:
+                    holders.add(fid)
+    return tuple(sorted(holders))
+
+
 def _mentions(
     article: Article, facts: list[Fact], spans: dict[str, list[tuple[int, int]]]
 ) -> list[Mention]:
     text = article.text
     numbers = {f.id: _numbers_of(f) for f in facts}
     strings = {f.id: fact_strings(f) for f in facts}
-    labels = [(f.id, s) for f in facts for s in strings[f.id] if len(s) >= 2]
+    named = _named_spans(facts, {f.id: f for f in facts})
     mentions: list[Mention] = []
 
     def skip_for(start: int, end: int, found: str) -> str | None:
@@ -252,9 +301,7 @@ def _mentions(
                 continue
             seen.add((start, end))
             name = match.group().strip("《》“”")
-            add("name", start, end, tuple(
-                sorted({fid for fid, s in labels if name in s or s in name})
-            ))  # fmt: skip
+            add("name", start, end, _name_holders(named, text, start, end, name))
     mentions.sort(key=lambda m: (m.start, m.kind))
     return mentions
 
@@ -273,6 +320,29 @@ def _short(text: str, width: int = 40) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+MISSING_HINTS = {
+    "claim": "no fact holds these words: add a claim fact (FirstClaim, ComparisonClaim, "
+    "TrendClaim) or a rank; a note does not count",
+    "number": "no fact's values or labels hold it: add the figure, or a skip with a reason",
+    "name": "no fact quoting it has this name: add the entity, or a skip with a reason",
+}
+
+
+def _clause_line(clause: Clause, where: str) -> str:
+    share = _percent(clause.in_evidence, clause.content)
+    text = repr(_short(clause.text))
+    if not clause.covered:
+        gaps = " | ".join(_short(p, 30) for p in clause.uncovered)
+        return f"  UNCOVERED {where} {share} {text}: not in any quote: {gaps}"
+    reasons = "; ".join(clause.skip_reasons)
+    if clause.in_evidence == 0:
+        return f"  skipped   {where} {text}: {reasons}"
+    how = ", ".join(clause.facts[:4]) + (" …" if len(clause.facts) > 4 else "")
+    if clause.in_evidence < clause.content:
+        return f"  part-skip {where} {share} {text}: {how}; the rest skipped: {reasons}"
+    return f"  covered   {where} {share} {text}: {how}"
+
+
 def format_report(reports: list[CoverageReport], verbose: bool = False) -> tuple[str, bool]:
     """Readable report (per clause, then per kind of mention) and whether all is covered."""
     lines: list[str] = []
@@ -285,26 +355,17 @@ def format_report(reports: list[CoverageReport], verbose: bool = False) -> tuple
             f"quotes, {skipped} ({_percent(skipped, total)}) skipped with a reason, "
             f"{total - quoted - skipped} uncovered"
         )
-        done = sum(c.covered for c in report.clauses)
+        clauses = report.clauses
+        done = sum(c.covered for c in clauses)
+        whole = sum(c.covered and c.in_evidence == c.content for c in clauses)
+        only_skipped = sum(c.covered and c.in_evidence == 0 for c in clauses)
         lines.append(
-            f"  clauses: {done}/{len(report.clauses)} covered "
-            f"({_percent(done, len(report.clauses))})"
+            f"  clauses: {done}/{len(clauses)} accounted for ({_percent(done, len(clauses))}): "
+            f"{whole} wholly inside evidence quotes, {only_skipped} skipped with a reason, "
+            f"{done - whole - only_skipped} partly quoted and partly skipped"
         )
-        for clause in report.clauses:
-            where = f"{report.text_file}:{clause.line}"
-            share = _percent(clause.in_evidence, clause.content)
-            if not clause.covered:
-                gaps = " | ".join(_short(p, 30) for p in clause.uncovered)
-                lines.append(
-                    f"  UNCOVERED {where} {share} {_short(clause.text)!r}: not in any quote: {gaps}"
-                )
-            elif clause.in_evidence == 0:
-                lines.append(
-                    f"  skipped   {where} {_short(clause.text)!r}: {'; '.join(clause.skip_reasons)}"
-                )
-            else:
-                how = ", ".join(clause.facts[:4]) + (" …" if len(clause.facts) > 4 else "")
-                lines.append(f"  covered   {where} {share} {_short(clause.text)!r}: {how}")
+        for clause in clauses:
+            lines.append(_clause_line(clause, f"{report.text_file}:{clause.line}"))
         for kind in ("number", "name", "claim"):
             covered, count = report.share(kind)
             captured = sum(1 for m in report.mentions if m.kind == kind and m.facts)
@@ -315,7 +376,7 @@ def format_report(reports: list[CoverageReport], verbose: bool = False) -> tuple
         for m in report.mentions:
             where = f"{report.text_file}:{m.line}:{m.column}"
             if not m.covered:
-                lines.append(f"  MISSING {m.kind} {m.text!r} at {where}")
+                lines.append(f"  MISSING {m.kind} {m.text!r} at {where}: {MISSING_HINTS[m.kind]}")
             elif verbose:
                 how = ", ".join(m.facts) if m.facts else f"skipped: {m.skip_reason}"
                 lines.append(f"  ok {m.kind} {m.text!r} at {where}: {how}")

@@ -711,6 +711,8 @@ class _Article:
         company_id = self.slug(company[1]) if company else self.government_id
         relations = [rel("locatedIn", place_id), rel("hasDomain", domain_id),
                      rel("carriedOutBy", company_id)]  # fmt: skip
+        if place_id != area_id:  # a hub: at its facility, and in the area the sentence names
+            relations.append(rel("locatedIn", area_id))
         if key == self.plan_key:
             relations.append(rel("basedOn", self.plan_id, self.plan_sentence))
         extra: dict[str, Value] = {"start": str(start), "end": str(end)} if dates else {}
