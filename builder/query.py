@@ -40,11 +40,11 @@ RDF_EXTENSIONS = {
 LABEL_LOOKUP = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?main ?wanted WHERE {
-  { ?entity rdfs:label|skos:prefLabel ?label BIND(true AS ?main) }
-  UNION { ?entity skos:altLabel ?label BIND(false AS ?main) }
-  FILTER(LCASE(STR(?label)) = LCASE(STR(?wanted)))
-} ORDER BY DESC(?main) ?entity
+SELECT DISTINCT ?entity ?kind ?wanted WHERE {
+  { ?entity rdfs:label|skos:prefLabel ?label BIND("main" AS ?kind) }
+  UNION { ?entity skos:altLabel ?label BIND("alternative" AS ?kind) }
+  FILTER(LCASE(STR(?label)) = LCASE(?wanted))
+} ORDER BY DESC(?kind) ?entity
 """
 
 
@@ -159,8 +159,9 @@ def resolve_entity(store: ox.Store, value: str, base: str = DEFAULT_BASE) -> ox.
     if re.match(r"^[a-z][a-z0-9+.-]*://", value):
         return ox.NamedNode(value)
     rows = store.query(LABEL_LOOKUP, substitutions={ox.Variable("wanted"): ox.Literal(value)})
-    matches = [(row["entity"], row["main"]) for row in rows]  # type: ignore[union-attr]
-    main = [e for e, is_main in matches if isinstance(e, ox.NamedNode) and is_main.value == "true"]
+    # the kind is a string, not a boolean: Virtuoso answers a bound true as 1
+    matches = [(row["entity"], row["kind"]) for row in rows]  # type: ignore[union-attr]
+    main = [e for e, kind in matches if isinstance(e, ox.NamedNode) and kind.value == "main"]
     alternative = [e for e, _m in matches if isinstance(e, ox.NamedNode)]
     named = list(dict.fromkeys(main or alternative))  # a main label beats an alternative one
     if len(named) == 1:

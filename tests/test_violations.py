@@ -75,6 +75,41 @@ def test_observation_without_unit_is_found(store: ox.Store) -> None:
     assert rows == [{"observation": unit.subject.value, "missing": "unit"}]  # type: ignore[union-attr]
 
 
+def _subject_of(store: ox.Store, p: str) -> str:
+    """An observation that has property p (restatements carry some of the same properties)."""
+    observation = ox.NamedNode(LK + "Observation")
+    for quad in store.quads_for_pattern(None, ox.NamedNode(LK + p), None):
+        if any(store.quads_for_pattern(quad.subject, ox.NamedNode(RDF_TYPE), observation)):
+            return quad.subject.value  # type: ignore[union-attr]
+    raise AssertionError(f"no observation has lk:{p}")
+
+
+@pytest.mark.parametrize(
+    ("removed", "problem"),
+    [
+        ("countWord", "count word does not match unit"),
+        ("rankScope", "rank, scope and text not together"),
+        ("rankText", "rank, scope and text not together"),
+        ("growthText", "growth rate and text not together"),
+        ("growthRate", "growth rate and text not together"),
+    ],
+)
+def test_observation_missing_one_part_is_found(store: ox.Store, removed: str, problem: str) -> None:
+    observation = _subject_of(store, removed)
+    store.remove(_only(store, observation, LK + removed))
+    rows = violations(store)["observation-consistency-violation"]
+    assert rows == [{"observation": observation, "problem": problem}]
+
+
+def test_count_word_on_a_non_count_is_found(store: ox.Store) -> None:
+    gdp = ID + "luohu-gdp-2021-h1"
+    store.add(
+        ox.Quad(ox.NamedNode(gdp), ox.NamedNode(LK + "countWord"), ox.Literal("个", language="zh"))
+    )
+    rows = violations(store)["observation-consistency-violation"]
+    assert rows == [{"observation": gdp, "problem": "count word does not match unit"}]
+
+
 def test_dangling_reference_is_found(store: ox.Store) -> None:
     store.add(
         ox.Quad(
