@@ -110,6 +110,17 @@ def test_count_word_on_a_non_count_is_found(store: ox.Store) -> None:
     assert rows == [{"observation": gdp, "problem": "count word does not match unit"}]
 
 
+def test_a_type_that_skips_a_level_is_found(store: ox.Store) -> None:
+    # lk:Plan ⊑ lk:PolicyDocument ⊑ prov:Entity: a plan also typed prov:Entity, without the
+    # class between, would make the catalog's direct-subclass test call prov:Entity its class
+    plan = ox.NamedNode(ID + "luohu-education-14th-five-year-plan")
+    entity = ox.NamedNode("http://www.w3.org/ns/prov#Entity")
+    assert not any(store.quads_for_pattern(plan, ox.NamedNode(RDF_TYPE), entity))
+    store.add(ox.Quad(plan, ox.NamedNode(RDF_TYPE), entity))
+    rows = violations(store)["type-gap-violation"]
+    assert rows == [{"entity": plan.value, "type": entity.value, "narrower": LK + "Plan"}]
+
+
 def test_dangling_reference_is_found(store: ox.Store) -> None:
     store.add(
         ox.Quad(
