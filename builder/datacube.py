@@ -7,9 +7,11 @@ SPARQL Update, then one SELECT per constraint returning the offending nodes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib import resources
+from importlib.resources.abc import Traversable
 
 import pyoxigraph as ox
+
+from .resources import shipped
 
 PARENT_CHILD = "<urn:luohu-kg:parent-child-property>"  # replaced per hierarchical code list
 HIERARCHIES = """
@@ -24,8 +26,8 @@ SELECT DISTINCT ?property ?inverse WHERE {
 """
 
 
-def _folder() -> resources.abc.Traversable:
-    return resources.files("builder.queries").joinpath("datacube")
+def _folder() -> Traversable:
+    return shipped("queries").joinpath("datacube")
 
 
 def constraint_queries() -> dict[str, str]:

@@ -10,19 +10,33 @@ ONTOLOGY_FILE = "luohu.ttl"
 SHAPES_FILE = "shapes.ttl"
 
 
+def shipped(name: str) -> Traversable:
+    """The package-data folder `builder.<name>` (ontology, queries, data).
+
+    Installed, it is a subpackage (pyproject maps the top-level folders into `builder`). When
+    `builder` is imported from a source checkout that is not installed editable (e.g. pytest
+    run in the checkout after a non-editable `pip install .`), there is no such subpackage and
+    the checkout's own top-level folder of that name is used.
+    """
+    try:
+        return resources.files(f"builder.{name}")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / name
+
+
 def ontology_text() -> str:
     """The ontology, as Turtle text."""
-    return resources.files("builder.ontology").joinpath(ONTOLOGY_FILE).read_text("utf-8")
+    return shipped("ontology").joinpath(ONTOLOGY_FILE).read_text("utf-8")
 
 
 def shapes_text() -> str:
     """The SHACL shapes, as Turtle text."""
-    return resources.files("builder.ontology").joinpath(SHAPES_FILE).read_text("utf-8")
+    return shipped("ontology").joinpath(SHAPES_FILE).read_text("utf-8")
 
 
 def query_files() -> dict[str, Traversable]:
     """Catalog queries by name (file name without `.rq`), sorted by name."""
-    folder = resources.files("builder.queries")
+    folder = shipped("queries")
     found = {
         entry.name[: -len(".rq")]: entry
         for entry in folder.iterdir()
@@ -36,5 +50,5 @@ def default_data_dir() -> Path:
     local = Path("data")
     if (local / "articles").is_dir():
         return local
-    packaged = resources.files("builder.data")
+    packaged = shipped("data")
     return Path(str(packaged))
