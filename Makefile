@@ -4,12 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint bench clean
+LOWEST := .venv-lowest
 
-$(STAMP): pyproject.toml
+.PHONY: build test test-lowest lint bench clean
+
+# exact versions from constraints.txt, so that every install gets the same libraries
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 build: $(STAMP)
@@ -23,8 +25,15 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
+# the suite again on the lowest versions pyproject.toml allows (constraints-lowest.txt)
+test-lowest:
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet -c constraints-lowest.txt -e '.[dev]'
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf out .venv build *.egg-info
+	rm -rf out .venv .venv-lowest build *.egg-info
