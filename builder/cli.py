@@ -36,6 +36,7 @@ LAZY_COMMANDS = {
     "serve": "cli_server",
     "publish": "cli_server",
     "synth": "cli_synth",
+    "new-article": "cli_new",
 }
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 BUILT_GRAPH = Path("out") / "luohu-kg.ttl"
