@@ -19,15 +19,19 @@ import click
 
 from .cli_options import data_inputs, data_options, reports_input_errors
 from .errors import EXIT_INPUT
+from .front import running_front
 from .server import (
     DEFAULT_HOST,
     DEFAULT_PORT,
+    HTTP_TIMEOUT,
     UPLOAD_FORMATS,
     Credentials,
     GraphData,
     ServerError,
     base_url,
+    check_endpoint,
     check_location,
+    free_loopback_port,
     graph_from_build,
     graph_from_file,
     is_loopback,
@@ -127,16 +131,30 @@ def store_directory(location: str | None) -> Iterator[Path]:
     help="Keep the Oxigraph store in DIR (new or empty). Default: a temporary directory, "
     "removed on exit.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run federated queries (SERVICE), which make the server send requests to other "
+    "hosts. Refused by default.",
+)
 @reports_input_errors
 @reports_server_errors
 def serve_command(
-    data: tuple[str, ...], base: str, port: int, host: str, writable: bool, location: str | None
+    data: tuple[str, ...],
+    base: str,
+    port: int,
+    host: str,
+    writable: bool,
+    location: str | None,
+    allow_service: bool,
 ) -> None:
     """Serve the graph as a SPARQL endpoint (Oxigraph) until Ctrl-C.
 
     Loads out/luohu-kg.trig when built (or an RDF file given as --data, or the graph built
-    from the fact files) into an Oxigraph store and runs the `oxigraph` server on it. The
-    default graph holds every triple; the ontology and each article are also named graphs.
+    from the fact files) into an Oxigraph store and runs the `oxigraph` server on it, behind
+    a front that refuses SERVICE unless --allow-service. The default graph holds every
+    triple; the ontology and each article are also named graphs. Exit code 2 if the engine
+    stops by itself; it stops with this command, however this command ends.
     """
     if not is_loopback(host):
         click.echo(
@@ -153,11 +171,15 @@ def serve_command(
         with sigterm_interrupts(), store_directory(location) as store:
             click.echo(f"loading {len(graph.quads)} quads ({graph.origin}) into {store}", err=True)
             load_store(store, graph)
-            with running_server(store, host, port, writable) as server:
+            engine = ("127.0.0.1", free_loopback_port())
+            with (
+                running_server(store, *engine, writable) as server,
+                running_front(host, port, engine, allow_service),
+            ):
                 _announce(base_url(host, port), store, location is not None, writable)
                 code = server.process.wait()
-                if code > 0:
-                    raise ServerError(f"oxigraph exited with code {code}: {server.log_tail()}")
+                how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+                raise ServerError(f"the Oxigraph engine {how}: {server.log_tail() or 'no output'}")
     except KeyboardInterrupt:
         pass
     click.echo("server stopped", err=True)
@@ -203,6 +225,13 @@ PASSWORD_VARIABLE = "LUOHU_KG_PASSWORD"  # the password for `publish --user`
     help=f"User for HTTP Basic or Digest authentication; the password is read from "
     f"${PASSWORD_VARIABLE}, or asked for on a terminal (never given on the command line).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=HTTP_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for the server to answer.",
+)
 @reports_input_errors
 @reports_server_errors
 def publish_command(
@@ -213,6 +242,7 @@ def publish_command(
     replace: bool,
     fmt: str,
     user: str | None,
+    timeout: float,
 ) -> None:
     """Upload the graph (ontology and data) with the SPARQL 1.1 Graph Store HTTP Protocol.
 
@@ -220,9 +250,10 @@ def publish_command(
     from the fact files); every triple goes into one graph. Exit code 2 on an HTTP error or
     an unreachable endpoint.
     """
+    check_endpoint(endpoint)  # before any build or prompt
     credentials = _credentials(user)
     source = graph_to_use(data, base)
-    answer = publish(endpoint, source, graph, replace, fmt, credentials=credentials)
+    answer = publish(endpoint, source, graph, replace, fmt, timeout, credentials)
     where = f"graph <{graph}>" if graph is not None else "the default graph"
     verb = "replaced" if replace else "added to"
     click.echo(

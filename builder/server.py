@@ -23,11 +23,13 @@ evaluated on its own); no catalog query does that.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ipaddress
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -38,6 +40,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from http.client import HTTPException, RemoteDisconnected
 from pathlib import Path
 from typing import IO, cast
 
@@ -125,6 +128,13 @@ def bind_address(host: str, port: int) -> str:
 def base_url(host: str, port: int) -> str:
     """The server's root URL for clients."""
     return f"http://{_url_host(host)}:{port}"
+
+
+def free_loopback_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -292,6 +302,15 @@ def stop(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT) -> int
     return process.returncode
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: Linux sends it SIGTERM when its parent dies, however the
+    parent dies (even SIGKILL), so no Oxigraph server outlives `serve`."""
+    import ctypes  # only in the forked child, only on Linux
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 @contextlib.contextmanager
 def running_server(
     location: Path, host: str, port: int, writable: bool = False, timeout: float = READY_TIMEOUT
@@ -303,6 +322,7 @@ def running_server(
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         try:
             server = RunningServer(process, base_url(host, port), log)
@@ -346,6 +366,14 @@ def check_endpoint(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ServerError(f"endpoint must be an http:// or https:// URL, not {url!r}")
+    try:
+        port = parts.port
+    except ValueError as err:  # e.g. :99999, which some clients would wrap around
+        raise ServerError(f"endpoint {url!r}: {err}") from err
+    if port == 0:
+        raise ServerError(f"endpoint {url!r}: port 0 is not a server's port")
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        raise ServerError(f"endpoint {url!r}: a URL holds no spaces or control characters")
     return url
 
 
@@ -371,6 +399,52 @@ class Response:
     body: bytes
 
 
+def _network_failure(url: str, reason: object, timeout: float) -> str:
+    """What went wrong on the way to the server, in words."""
+    if isinstance(reason, ConnectionRefusedError):
+        return f"cannot reach {url}: connection refused (is the server running on that port?)"
+    if isinstance(reason, TimeoutError):  # socket.timeout is TimeoutError
+        return f"{url} did not answer within {timeout:g} s (--timeout to wait longer)"
+    if isinstance(reason, RemoteDisconnected):
+        return f"{url} closed the connection without answering"
+    if isinstance(reason, ConnectionResetError | BrokenPipeError):
+        return f"{url} closed the connection before answering (reset by the server)"
+    if isinstance(reason, socket.gaierror):
+        return f"cannot reach {url}: unknown host ({reason.strerror or reason})"
+    return f"cannot reach {url}: {reason}"
+
+
+def _authorize_first(
+    request: urllib.request.Request, credentials: Credentials, timeout: float
+) -> None:
+    """Give a request that carries a body its Authorization header before it is sent.
+
+    Otherwise the body goes out twice, the first time to meet the 401 challenge, and a server
+    that answers 401 before reading it (Virtuoso) may reset the connection while the upload
+    is under way. A GET without credentials fetches the challenge (it changes nothing); a
+    Digest or Basic answer to it is added to the request, and urllib's handlers still answer
+    any later challenge.
+    """
+    probe = urllib.request.Request(request.full_url, method="GET")
+    try:
+        with _opener(request.full_url).open(probe, timeout=timeout):
+            return  # no authentication asked for
+    except urllib.error.HTTPError as err:
+        challenge = err.headers.get("WWW-Authenticate", "") if err.code == 401 else ""
+        err.close()
+    scheme, _space, rest = challenge.partition(" ")
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, request.full_url, credentials.user, credentials.password)
+    if scheme.lower() == "digest":
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(request, fields)
+        if answer:
+            request.add_unredirected_header("Authorization", f"Digest {answer}")
+    elif scheme.lower() == "basic":
+        pair = f"{credentials.user}:{credentials.password}".encode()
+        request.add_unredirected_header("Authorization", f"Basic {base64.b64encode(pair).decode()}")
+
+
 def http(
     url: str,
     method: str,
@@ -384,6 +458,8 @@ def http(
         check_endpoint(url), data=body, headers=dict(headers or {}), method=method
     )
     try:
+        if credentials is not None and body:
+            _authorize_first(request, credentials, timeout)
         with _opener(url, credentials).open(request, timeout=timeout) as answer:
             media_type = answer.headers.get_content_type()
             return Response(int(answer.status), media_type, answer.read())
@@ -391,9 +467,9 @@ def http(
         message = f"{url} answered HTTP {err.code} {err.reason}: {_excerpt(err.read())}"
         raise HTTPStatusError(err.code, message) from err
     except urllib.error.URLError as err:
-        raise ServerError(f"cannot reach {url}: {err.reason}") from err
-    except (TimeoutError, OSError) as err:
-        raise ServerError(f"cannot reach {url}: {err}") from err
+        raise ServerError(_network_failure(url, err.reason, timeout)) from err
+    except (TimeoutError, OSError, HTTPException) as err:
+        raise ServerError(_network_failure(url, err, timeout)) from err
     except UnicodeEncodeError as err:  # urllib's Basic and Digest handlers encode ASCII only
         raise ServerError(
             f"{url} asks for HTTP authentication, which urllib can only do with an ASCII user "

@@ -30,6 +30,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from builder.cli_server import graph_to_use, publish_command, serve_command
+from builder.front import sparql_texts, uses_service
 from builder.outputs import serialize
 from builder.pipeline import Built
 from builder.prefixes import DEFAULT_BASE
@@ -640,3 +641,172 @@ def test_query_command_over_the_endpoint_matches_local(
     assert "罗育德" in remote.output
     mixed = runner.invoke(main, [*args, "--endpoint", endpoint, "--data", str(local_file)])
     assert mixed.exit_code == 2
+
+
+# --- the front of `serve`: no federated queries, no orphaned engine -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "uses"),
+    [
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", True),
+        ("select * { service silent <http://x/> { ?s ?p ?o } }", True),
+        ("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", True),  # code-point escape
+        ('SELECT * WHERE { ?s ?p "SERVICE <http://x/>" }', False),  # a string
+        ("SELECT * WHERE { ?s ?p <http://x/SERVICE> } # SERVICE", False),  # an IRI, a comment
+        ("PREFIX ex: <http://x/> SELECT ?service WHERE { ?service a ex:SERVICE }", False),
+        ("INSERT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }", True),
+    ],
+)
+def test_service_is_seen_where_it_is_a_keyword(text: str, uses: bool) -> None:
+    assert uses_service(text) is uses
+
+
+def test_every_sparql_text_of_a_request_is_read() -> None:
+    assert sparql_texts("/query?query=ASK%7B%7D", "", b"") == ["ASK{}"]
+    form = urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "x"}).encode()
+    assert sparql_texts("/query", "application/x-www-form-urlencoded", form) == ["ASK {}"]
+    assert sparql_texts("/update", "application/sparql-update; charset=utf-8", b"CLEAR ALL") == [
+        "CLEAR ALL"
+    ]
+
+
+class _Listener:
+    """A loopback TCP listener that counts the connections made to it."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.socket.settimeout(0.2)
+        self.port = int(self.socket.getsockname()[1])
+        self.connections = 0
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.socket.close()
+
+
+def _post_query(url: str, text: str) -> tuple[int, str]:
+    body = urllib.parse.urlencode({"query": text}).encode()
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=15) as answer:
+            return int(answer.status), answer.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+@needs_oxigraph
+@pytest.mark.parametrize("allow", [False, True], ids=["default", "allow-service"])
+def test_serve_does_not_run_service_unless_allowed(
+    start_serve: Callable[..., Serve], allow: bool
+) -> None:
+    listener = _Listener()
+    try:
+        args = ["--data", str(DATA), "--port", str(free_port())]
+        serve = start_serve(*args, *(["--allow-service"] if allow else []))
+        url = serve.wait_for(URL_LINE)[1]
+        federated = (
+            f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?s ?p ?o }} }}"
+        )
+        status, text = _post_query(url, federated)
+        time.sleep(0.5)
+        if allow:
+            assert listener.connections >= 1  # the engine did try the other host
+        else:
+            assert status == 400 and "--allow-service" in text
+            assert listener.connections == 0
+        assert _post_query(url, COUNT)[0] == 200  # ordinary queries pass through
+    finally:
+        listener.close()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "State:\tZ" in status
+
+
+@needs_oxigraph
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_engine_and_serve_stand_or_fall_together(start_serve: Callable[..., Serve]) -> None:
+    serve = start_serve("--data", str(DATA), "--port", str(free_port()))
+    serve.wait_for(URL_LINE)
+    [engine] = _children(serve.process.pid)
+    os.kill(engine, signal.SIGKILL)  # the engine dies: serve says so and exits 2
+    assert serve.process.wait(WAIT) == 2
+    time.sleep(0.5)  # the reader thread drains the rest of the output
+    while not serve.lines.empty():
+        serve.seen.append(serve.lines.get())
+    assert "the Oxigraph engine was killed by signal 9" in "".join(serve.seen)
+    second = start_serve("--data", str(DATA), "--port", str(free_port()))
+    url = second.wait_for(URL_LINE)[1]
+    [engine] = _children(second.process.pid)
+    second.process.kill()  # serve dies (SIGKILL, no clean-up of its own): the engine follows
+    second.process.wait(WAIT)
+    deadline = time.monotonic() + WAIT
+    while not _gone(engine) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(engine), "the Oxigraph engine outlived serve"
+    assert _refused(url)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "message"),
+    [
+        ("http://127.0.0.1:99999/store", "Port out of range"),
+        ("http://127.0.0.1:0/store", "port 0"),
+        ("http://127.0.0.1:7878/st ore", "no spaces"),
+        ("ftp://127.0.0.1/store", "http:// or https://"),
+    ],
+)
+def test_publish_checks_the_endpoint_first(runner: CliRunner, endpoint: str, message: str) -> None:
+    result = runner.invoke(publish_command, ["--endpoint", endpoint, "--data", str(DATA)])
+    assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_publish_says_refused_timed_out_or_reset(runner: CliRunner, tmp_path: Path) -> None:
+    small = tmp_path / "small.nt"
+    small.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', "utf-8")
+    refused = runner.invoke(
+        publish_command, ["--endpoint", f"http://127.0.0.1:{free_port()}/s", "--data", str(small)]
+    )
+    assert refused.exit_code == 2 and "connection refused" in refused.output
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:  # accepts, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/s"
+        slow = runner.invoke(
+            publish_command, ["--endpoint", url, "--data", str(small), "--timeout", "0.5"]
+        )
+    assert slow.exit_code == 2 and "did not answer within 0.5 s" in slow.output, slow.output
