@@ -46,9 +46,9 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
+from . import formats
 from .prefixes import DEFAULT_BASE, PREFIXES
 from .query import (
-    RDF_EXTENSIONS,
     CatalogQuery,
     QueryError,
     as_bytes,
@@ -68,10 +68,7 @@ RESULT_TYPES = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
 }
-UPLOAD_FORMATS = {
-    "ttl": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8"),
-    "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-}
+UPLOAD_FORMATS = {formats.key(f): (f, formats.content_type(f)) for f in formats.UPLOADABLE}
 EXCERPT = 300  # characters of an error body shown to the user
 
 Term = ox.NamedNode | ox.Literal
@@ -178,9 +175,10 @@ class GraphData:
 
 def graph_from_file(path: Path) -> GraphData:
     """The quads of an RDF file, its format told by its extension."""
-    fmt = RDF_EXTENSIONS.get(path.suffix)
+    fmt = formats.from_path(path)
     if fmt is None:
-        raise ServerError(f"cannot tell the RDF format of {path} (use {', '.join(RDF_EXTENSIONS)})")
+        known = ", ".join(f".{k}" for k in formats.keys(formats.READABLE))
+        raise ServerError(f"cannot tell the RDF format of {path} (use {known})")
     try:
         quads = list(ox.parse(path=str(path), format=fmt))
     except (SyntaxError, OSError) as err:
