@@ -23,12 +23,26 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
+from . import resolver
 from .outputs import write_atomic
-from .vocab import DCTERMS, LK, PREFIXES, PROV, QB, SCHEMA, SKOS, local_name, ontology_graph
+from .resolver import NOT_ENTITY_CLASS_IRIS, NameIndex, resolve
+from .resolver import EntityLookupError as EntityLookupError  # raised by EntityGraph.resolve
+from .vocab import (
+    DCTERMS,
+    DEFAULT_BASE,
+    LK,
+    PREFIXES,
+    PROV,
+    QB,
+    SCHEMA,
+    SKOS,
+    local_name,
+    ontology_graph,
+)
 
 HIDDEN_LINKS = frozenset({SCHEMA.mentions, LK.sourceArticle, SKOS.narrower})
 # provenance nodes: what states a fact or relation (and who), not things the article is about
-NOT_ENTITY_CLASSES = frozenset({LK.Evidence, LK.Statement, LK.Restatement, LK.Curators})
+NOT_ENTITY_CLASSES = frozenset(URIRef(c) for c in NOT_ENTITY_CLASS_IRIS)
 LANGS = ("zh", "en")
 
 
@@ -52,10 +66,6 @@ STANDARD_LABELS: dict[str, tuple[str, str]] = {
     str(PROV.wasDerivedFrom): ("来源", "derived from"),
     str(PROV.wasAttributedTo): ("归属于", "attributed to"),
 }
-
-
-class EntityLookupError(ValueError):
-    """A name that matches no entity, or more than one."""
 
 
 class NoPathError(ValueError):
@@ -163,9 +173,7 @@ def _labels(graph: Graph, node: URIRef) -> tuple[str, str] | None:
 
 def is_entity_class(cls: Node) -> bool:
     """An `lk:` class whose instances are entities (every one but `NOT_ENTITY_CLASSES`)."""
-    return (
-        isinstance(cls, URIRef) and str(cls).startswith(str(LK)) and cls not in NOT_ENTITY_CLASSES
-    )
+    return isinstance(cls, URIRef) and resolver.is_entity_class(str(cls))  # the one definition
 
 
 def entity_iris(graph: Graph) -> list[str]:
@@ -259,34 +267,23 @@ class EntityGraph:
         score = self.pagerank
         return sorted(self.entities, key=lambda i: (-round(score[i], 12), -self.degree(i), i))
 
-    def resolve(self, name: str) -> str:
-        """The entity named by IRI, id, or zh/en (or alternative) label."""
-        name = name.strip()
-        if name in self.entities:
-            return name
-        by_id = [i for i in self.entities if local_name(i) == name]
-        if len(by_id) == 1:
-            return by_id[0]
-        folded = name.casefold()
-        exact = [
-            i
-            for i, e in self.entities.items()
-            if folded in {e.zh.casefold(), e.en.casefold(), *(a.casefold() for a in e.alt)}
-        ]
-        if len(exact) == 1:
-            return exact[0]
-        if exact:
-            listed = ", ".join(f"{self.entities[i].zh} <{i}>" for i in exact[:10])
-            raise EntityLookupError(f"{name!r} names {len(exact)} entities: {listed}")
-        near = [
-            i
-            for i, e in self.entities.items()
-            if folded in e.zh.casefold() or folded in e.en.casefold()
-        ]
-        hint = ""
-        if near:
-            hint = "; did you mean: " + ", ".join(self.entities[i].zh for i in near[:8])
-        raise EntityLookupError(f"no entity named {name!r}{hint}")
+    @cached_property
+    def names(self) -> NameIndex:
+        """The entities' main labels (rdfs:label, skos:prefLabel) and alternative labels."""
+        labels = []
+        for iri in self.entities:
+            node = URIRef(iri)
+            for prop, main in ((RDFS.label, True), (SKOS.prefLabel, True), (SKOS.altLabel, False)):
+                labels += [
+                    (iri, str(v), main)
+                    for v in self.rdf.objects(node, prop)
+                    if isinstance(v, Literal)
+                ]
+        return NameIndex(self.entities, labels)
+
+    def resolve(self, name: str, base: str = DEFAULT_BASE) -> str:
+        """The entity named by IRI, id, or zh/en (or alternative) label: `resolver.resolve`."""
+        return resolve(name, self.names, base)
 
     def neighbourhood(self, center: str, depth: int) -> list[str]:
         """Entities within `depth` links of `center` (either direction), sorted."""
@@ -362,6 +359,29 @@ def format_report(eg: EntityGraph, report: Report, lang: str = "zh") -> str:
     lines += ["", "degree distribution:", f"  {'degree':>6}  {'entities':>8}"]
     lines += [f"  {degree:>6}  {count:>8}" for degree, count in report.degrees]
     return "\n".join(lines)
+
+
+def format_focus(eg: EntityGraph, iri: str, lang: str = "zh", base: str = DEFAULT_BASE) -> str:
+    """Where one entity stands: its PageRank rank, links in and out, component, neighbours."""
+    entity = eg.entities[iri]
+    ranked = eg.ranked()
+    ident = iri[len(base) :] if iri.startswith(base) else f"<{iri}>"
+    out_links = sum(1 for link in eg.links if link.source == iri)
+    in_links = sum(1 for link in eg.links if link.target == iri)
+    neighbours = sorted(eg.undirected.neighbors(iri), key=lambda i: ranked.index(i))
+    component = len(nx.node_connected_component(eg.undirected, iri))
+    shown = ", ".join(eg.entities[i].label(lang) for i in neighbours[:10])
+    if len(neighbours) > 10:
+        shown += f" … ({len(neighbours) - 10} more)"
+    return "\n".join(
+        [
+            f"{entity.label(lang)} ({ident}, {local_name(entity.cls)}):",
+            f"  pagerank: {eg.pagerank[iri]:.4f} (#{ranked.index(iri) + 1} of {len(ranked)})",
+            f"  links: {out_links + in_links} ({out_links} out, {in_links} in)",
+            f"  component: {component} entities",
+            f"  neighbours ({len(neighbours)}): {shown or '-'}",
+        ]
+    )
 
 
 # --- path ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from .analytics import (
     EntityLookupError,
     NoPathError,
     analyze,
+    format_focus,
     format_path,
     format_report,
     graphml_bytes,
@@ -24,13 +25,27 @@ from .cli_options import data_inputs, data_options, reports_input_errors
 from .errors import EXIT_INPUT, EXIT_VIOLATIONS
 from .outputs import write_atomic
 from .pipeline import build
-from .viz import write_graph_html
+from .viz import focus_path, render_html, select_view
 
 LANG = click.Choice(["zh", "en"])
+FULL_VIEW = Path("out") / "graph.html"
+ENTITY_NAMES = "by zh/en label, alternative label, fact id, prefixed name (lkd:…) or IRI"
+
+
+def _inputs(data: tuple[str, ...]) -> list[str]:
+    """The data inputs; a path that does not exist is a clear error (exit code 2)."""
+    from .cli import missing_data
+
+    for spec in data:
+        problem = missing_data(spec)
+        if problem is not None:
+            click.echo(f"error: {problem}", err=True)
+            sys.exit(EXIT_INPUT)
+    return data_inputs(data)
 
 
 def _entity_graph(data: tuple[str, ...], base: str) -> EntityGraph:
-    return EntityGraph.from_rdf(build(data_inputs(data), base).graph())
+    return EntityGraph.from_rdf(build(_inputs(data), base).graph())
 
 
 def _lookup_failed(err: EntityLookupError) -> None:
@@ -41,14 +56,14 @@ def _lookup_failed(err: EntityLookupError) -> None:
 @click.command("viz")
 @data_options
 @click.option(
+    "-o",
     "--out",
     "out_file",
-    default="out/graph.html",
-    show_default=True,
+    default=None,
     type=click.Path(dir_okay=False),
-    help="HTML file to write.",
+    help="HTML file to write. [default: out/graph.html; with --focus out/graph-<id>.html]",
 )
-@click.option("--focus", metavar="ENTITY", help="Show only around this entity (label, id or IRI).")
+@click.option("--focus", metavar="ENTITY", help=f"Show only around this entity ({ENTITY_NAMES}).")
 @click.option(
     "--depth",
     type=click.IntRange(min=0),
@@ -66,40 +81,63 @@ def _lookup_failed(err: EntityLookupError) -> None:
 def viz_command(
     data: tuple[str, ...],
     base: str,
-    out_file: str,
+    out_file: str | None,
     focus: str | None,
     depth: int | None,
     max_nodes: int | None,
     lang: str,
 ) -> None:
-    """Write the interactive graph view: one self-contained HTML file that works offline."""
+    """Write the interactive graph view: one self-contained HTML file that works offline.
+
+    With --focus, the view of the entity's neighbourhood goes to its own file
+    (out/graph-<id>.html), so that the full view out/graph.html is kept.
+    """
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus")
-    graph = build(data_inputs(data), base).graph()
+    eg = _entity_graph(data, base)
     try:
-        view = write_graph_html(
-            graph,
-            Path(out_file),
-            lang=lang,
-            focus=focus,
-            depth=1 if depth is None else depth,
-            max_nodes=max_nodes,
-        )
+        view = select_view(eg, focus, 1 if depth is None else depth, max_nodes, base)
     except EntityLookupError as err:
         _lookup_failed(err)
         return
-    click.echo(f"wrote {out_file} ({len(view.shown)} of {view.total} entities, {view.links} links)")
+    if out_file is not None:
+        path = Path(out_file)
+    elif view.focus is not None:
+        path = focus_path(view.focus, FULL_VIEW.parent, base)
+    else:
+        path = FULL_VIEW
+    write_atomic(path, render_html(view, lang).encode("utf-8"))
+    around = ""
+    if view.focus is not None:
+        center = eg.entities[view.focus]
+        links = "link" if view.depth == 1 else "links"
+        around = f"; {center.label(lang)} and what is within {view.depth} {links} of it"
+    click.echo(
+        f"wrote {path} ({len(view.shown)} of {view.total} entities, {view.links} links{around})"
+    )
 
 
 @click.command("analyze")
 @data_options
 @click.option("--top", "top", type=click.IntRange(min=0), default=10, show_default=True)
+@click.option("--focus", metavar="ENTITY", help=f"Also report on this entity ({ENTITY_NAMES}).")
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of labels.")
 @reports_input_errors
-def analyze_command(data: tuple[str, ...], base: str, top: int, lang: str) -> None:
+def analyze_command(
+    data: tuple[str, ...], base: str, top: int, focus: str | None, lang: str
+) -> None:
     """Central entities (PageRank), connected components and the degree distribution."""
     eg = _entity_graph(data, base)
+    center = None
+    if focus is not None:
+        try:
+            center = eg.resolve(focus, base)
+        except EntityLookupError as err:
+            _lookup_failed(err)
     click.echo(format_report(eg, analyze(eg, top), lang))
+    if center is not None:
+        click.echo("")
+        click.echo(format_focus(eg, center, lang, base))
 
 
 @click.command("path")
@@ -109,10 +147,14 @@ def analyze_command(data: tuple[str, ...], base: str, top: int, lang: str) -> No
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of labels.")
 @reports_input_errors
 def path_command(data: tuple[str, ...], base: str, start: str, end: str, lang: str) -> None:
-    """A shortest path between two entities (by zh/en label, id or IRI), links either way."""
+    """A shortest path between two entities, links either way.
+
+    START and END are named as everywhere (query parameters, viz --focus): by zh/en label,
+    alternative label, fact id (luohu), prefixed name (lkd:luohu) or IRI.
+    """
     eg = _entity_graph(data, base)
     try:
-        a, b = eg.resolve(start), eg.resolve(end)
+        a, b = eg.resolve(start, base), eg.resolve(end, base)
     except EntityLookupError as err:
         _lookup_failed(err)
         return
@@ -131,7 +173,7 @@ def path_command(data: tuple[str, ...], base: str, start: str, end: str, lang: s
 @reports_input_errors
 def export_graphml_command(data: tuple[str, ...], base: str, output: str | None) -> None:
     """The entity graph as GraphML, for Gephi (labels, classes, PageRank as attributes)."""
-    content = graphml_bytes(build(data_inputs(data), base).graph())
+    content = graphml_bytes(build(_inputs(data), base).graph())
     if output is None:
         sys.stdout.buffer.write(content)
     else:

@@ -7,6 +7,7 @@ passed as SEP-0007 substitutions (pyoxigraph's equivalent of rdflib's `initBindi
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .prefixes import DEFAULT_BASE, PREFIXES
+from .resolver import EntityLookupError, is_entity, resolve
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>[a-z]+):\s*(?P<value>.*)$")
 PARAM = re.compile(
@@ -37,15 +39,43 @@ RDF_EXTENSIONS = {
     ".jsonld": ox.RdfFormat.JSON_LD,
     ".rdf": ox.RdfFormat.RDF_XML,
 }
+# entities (of any class: filtered in Python by resolver.is_entity) with a label equal to
+# ?wanted ignoring case; the kind is a string, not a boolean: Virtuoso answers a bound true as 1
 LABEL_LOOKUP = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?kind ?wanted WHERE {
+SELECT DISTINCT ?entity ?kind ?class ?wanted WHERE {
   { ?entity rdfs:label|skos:prefLabel ?label BIND("main" AS ?kind) }
   UNION { ?entity skos:altLabel ?label BIND("alternative" AS ?kind) }
   FILTER(LCASE(STR(?label)) = LCASE(?wanted))
-} ORDER BY DESC(?kind) ?entity
+  ?entity a ?class
+}
 """
+CLASS_LOOKUP = "SELECT DISTINCT ?entity ?class WHERE { ?entity a ?class }"
+EVERY_LABEL = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?label ?kind ?class WHERE {
+  { ?entity rdfs:label|skos:prefLabel ?label BIND("main" AS ?kind) }
+  UNION { ?entity skos:altLabel ?label BIND("alternative" AS ?kind) }
+  ?entity a ?class
+}
+"""
+UPDATE_START = re.compile(
+    r"^(?:\s*(?:BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>))*\s*"
+    r"(?P<keyword>INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+QUERY_START = re.compile(
+    r"^(?:\s*(?:BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>))*\s*(?P<word>\S{0,20})",
+    re.IGNORECASE,
+)
+SYNTAX_POSITION = re.compile(r"error at (?P<line>\d+):(?P<column>\d+)")
+COMMENT_LINE = re.compile(r"^\s*#.*$", re.MULTILINE)
+VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+AD_HOC = "sparql"  # the name of the CatalogQuery made of --sparql TEXT
 
 
 class QueryError(Exception):
@@ -152,29 +182,121 @@ def store_from_triples(triples: Iterable[ox.Triple]) -> ox.Store:
     return store
 
 
-def resolve_entity(store: ox.Store, value: str, base: str = DEFAULT_BASE) -> ox.NamedNode:
-    """An entity named by IRI, by zh or en label, or by fact id."""
-    if value.startswith("<") and value.endswith(">"):
-        return ox.NamedNode(value[1:-1])
-    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
-        return ox.NamedNode(value)
-    rows = store.query(LABEL_LOOKUP, substitutions={ox.Variable("wanted"): ox.Literal(value)})
-    # the kind is a string, not a boolean: Virtuoso answers a bound true as 1
-    matches = [(row["entity"], row["kind"]) for row in rows]  # type: ignore[union-attr]
-    main = [e for e, kind in matches if isinstance(e, ox.NamedNode) and kind.value == "main"]
-    alternative = [e for e, _m in matches if isinstance(e, ox.NamedNode)]
-    named = list(dict.fromkeys(main or alternative))  # a main label beats an alternative one
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise QueryError(
-            f"{value!r} names {len(named)} entities: {', '.join(t.value for t in named[:5])}; "
-            "pass an IRI instead"
+class StoreNames:
+    """`resolver.EntityNames` answered by SPARQL on a store (or an `EndpointStore`)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def _select(
+        self,
+        text: str,
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple],
+    ) -> ox.QuerySolutions:
+        result = self.store.query(
+            text, substitutions=substitutions, use_default_graph_as_union=True
         )
-    candidate = ox.NamedNode(base + value) if re.match(r"^[a-z0-9-]+$", value) else None
-    if candidate is not None and any(store.quads_for_pattern(candidate, None, None)):
-        return candidate
-    raise QueryError(f"no entity is labelled {value!r} (in zh or en) and no id matches it")
+        assert isinstance(result, ox.QuerySolutions)
+        return result
+
+    def is_entity(self, iri: str) -> bool:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:  # e.g. a bad host: no entity has it, as in the entity graph
+            return False
+        rows = self._select(CLASS_LOOKUP, {ox.Variable("entity"): node})
+        return is_entity(iri, [_value(row["class"]) for row in rows])
+
+    def labelled(self, name: str) -> list[tuple[str, bool]]:
+        rows = self._select(LABEL_LOOKUP, {ox.Variable("wanted"): ox.Literal(name)})
+        found: dict[tuple[str, bool], list[str]] = {}
+        for row in rows:
+            entity = row["entity"]
+            if isinstance(entity, ox.NamedNode):
+                key = (entity.value, _value(row["kind"]) == "main")
+                found.setdefault(key, []).append(_value(row["class"]))
+        return [key for key, classes in found.items() if is_entity(key[0], classes)]
+
+    def every_label(self) -> list[tuple[str, str, bool]]:
+        classes: dict[str, set[str]] = {}
+        labels: set[tuple[str, str, bool]] = set()
+        for row in self._select(EVERY_LABEL, {}):
+            entity = row["entity"]
+            if isinstance(entity, ox.NamedNode):
+                classes.setdefault(entity.value, set()).add(_value(row["class"]))
+                labels.add((entity.value, _value(row["label"]), _value(row["kind"]) == "main"))
+        return sorted(label for label in labels if is_entity(label[0], classes[label[0]]))
+
+
+def _value(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else ""
+
+
+def resolve_entity(store: ox.Store, value: str, base: str = DEFAULT_BASE) -> ox.NamedNode:
+    """The entity named by IRI, prefixed name, zh/en label, fact id or alternative label.
+
+    The rule is `resolver.resolve`, the one `viz --focus` and `path` use: a main label or id
+    beats an alternative label; several entities on one level, or none, raise QueryError.
+    """
+    try:
+        return ox.NamedNode(resolve(value, StoreNames(store), base))
+    except EntityLookupError as err:
+        raise QueryError(str(err)) from err
+
+
+def describe_params(query: CatalogQuery) -> str:
+    """`place (entity, default 深圳市), period (text, default 2021-H1)`, or `none`."""
+    parts = [
+        f"{p.name} ({p.kind}, default {p.default})"
+        if p.default is not None
+        else f"{p.name} ({p.kind}, optional)"
+        for p in query.params
+    ]
+    return ", ".join(parts) or "none"
+
+
+def selected_variables(text: str) -> list[str] | None:
+    """The variables a SELECT projects (run on an empty store); None for other forms."""
+    try:
+        result = ox.Store().query(text, prefixes={**PREFIXES, "lkd": DEFAULT_BASE})
+    except (SyntaxError, RuntimeError, ValueError):
+        return None
+    if isinstance(result, ox.QuerySolutions):
+        return [v.value for v in result.variables]
+    return None
+
+
+def _check_ad_hoc(query: CatalogQuery, names: list[str]) -> None:
+    """Ad hoc parameters (of a query that declares none) must be variables it can bind."""
+    for name in names:
+        if not VARIABLE_NAME.match(name):
+            raise QueryError(
+                f"--param {name}=…: {name!r} is not a parameter name "
+                "(letters, digits and _, not starting with a digit)"
+            )
+    probe: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(n): ox.Literal("") for n in names
+    }
+    try:
+        ox.Store().query(
+            query.text, substitutions=probe, prefixes={**PREFIXES, "lkd": DEFAULT_BASE}
+        )
+    except RuntimeError:
+        selected = selected_variables(query.text) or []
+        missing = next((n for n in names if n not in selected), names[0])
+        which = "the --sparql query" if query.name == AD_HOC else f"query {query.name}"
+        declares = "" if query.name == AD_HOC else " declares no parameters and"
+        variables = (
+            f"its variables: {', '.join('?' + v for v in selected)}"
+            if selected
+            else f"?{missing} does not occur in it"
+        )
+        raise QueryError(
+            f"cannot bind --param {missing}: {which}{declares} does not select ?{missing} "
+            f"({variables})"
+        ) from None
+    except (SyntaxError, ValueError):
+        pass  # reported when the query runs
 
 
 def bind(
@@ -185,9 +307,11 @@ def bind(
     unknown = sorted(set(values) - set(declared))
     if unknown and declared:
         raise QueryError(
-            f"query {query.name} has no parameter {unknown[0]!r} "
-            f"(it takes: {', '.join(sorted(declared))})"
+            f"query {query.name} has no parameter {unknown[0]!r}; "
+            f"it takes: {describe_params(query)}"
         )
+    if unknown:
+        _check_ad_hoc(query, unknown)
     bound: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
     for name in sorted(set(values) | {p.name for p in query.params if p.default is not None}):
         param = declared.get(name, Param(name, "text", None, ""))
@@ -195,9 +319,15 @@ def bind(
         assert raw is not None
         term: ox.NamedNode | ox.Literal
         if param.kind == "entity":
-            term = resolve_entity(store, raw, base)
+            try:
+                term = resolve_entity(store, raw, base)
+            except QueryError as err:
+                raise QueryError(f"parameter {name!r}: {err}") from err
         elif param.kind == "iri":
-            term = ox.NamedNode(raw.strip("<>"))
+            try:
+                term = ox.NamedNode(raw.strip().removeprefix("<").removesuffix(">"))
+            except ValueError as err:
+                raise QueryError(f"parameter {name!r}: {raw!r} is not an IRI ({err})") from err
         elif param.kind == "number":
             try:
                 Decimal(raw)
@@ -208,6 +338,47 @@ def bind(
             term = ox.Literal(raw)
         bound[ox.Variable(name)] = term
     return bound
+
+
+def syntax_message(text: str, error: str) -> str:
+    """One line for a SPARQL syntax error: updates, unknown prefixes, the place it fails."""
+    bare = COMMENT_LINE.sub("", text)
+    update = UPDATE_START.match(bare)
+    if update is not None:
+        return (
+            f"this is a SPARQL update ({update['keyword'].upper()} …): `luohu-kg query` runs "
+            "only SELECT, ASK, CONSTRUCT and DESCRIBE and never changes the graph "
+            "(change the fact files and `luohu-kg build`)"
+        )
+    position = SYNTAX_POSITION.search(error)
+    if position is None:
+        return f"SPARQL syntax {error.splitlines()[0] if error else 'error'}"
+    line_no, column = int(position["line"]), int(position["column"])
+    lines = text.splitlines() or [""]
+    line = lines[min(line_no, len(lines)) - 1]
+    where = f"SPARQL syntax error at {line_no}:{column}"
+    if "expected CONSTRUCT" in error:
+        word = QUERY_START.match(bare)
+        found = word["word"] if word is not None and word["word"] else "nothing"
+        return (
+            f"{where}: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
+            f"(after any PREFIX and BASE lines), not {found!r}"
+        )
+    if "Prefix not found" in error:
+        before = line[: max(column - 1, 0)].split()
+        token = before[-1].lstrip("({[/|^!=<>*+,;") if before else ""
+        prefix = token.split(":", 1)[0] if ":" in token else ""
+        prefix = prefix if re.fullmatch(r"[A-Za-z][\w.-]*", prefix) else "?"
+        known = ", ".join(sorted({*PREFIXES, "lkd"}))
+        return (
+            f"{where}: unknown prefix {prefix + ':'!r} (declare it with PREFIX {prefix}: <…>; "
+            f"known without a declaration: {known})"
+        )
+    near = line[max(column - 26, 0) : column + 4].strip()
+    expected = error[position.end() :].lstrip(": ").strip()
+    if "\n" in expected or len(expected) > 90:
+        expected = "unexpected text here"
+    return f"{where} near {near!r}: {expected}" if near else f"{where}: {expected}"
 
 
 def execute(
@@ -222,7 +393,7 @@ def execute(
             prefixes={**PREFIXES, "lkd": DEFAULT_BASE},
         )
     except SyntaxError as err:
-        raise QueryError(f"SPARQL syntax {err}") from err
+        raise QueryError(syntax_message(text, str(err))) from err
     except RuntimeError as err:  # e.g. a substituted variable that the SELECT does not project
         raise QueryError(
             f"{err} (a parameter must be a variable of the SELECT clause, or use SELECT *)"
@@ -244,27 +415,153 @@ def short_name(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
 
 
 def display_width(text: str) -> int:
-    """Terminal columns of a text: wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Terminal columns of a text: wide and full-width (CJK) characters take two, combining
+    and zero-width ones none."""
+    return sum(_char_width(c) for c in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.east_asian_width(char) in "WF":
+        return 2
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 1
 
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def format_table(variables: list[str], rows: list[list[str]]) -> str:
-    """An aligned text table (CJK-aware): columns separated by `|`, header ruled with `-+-`."""
-    widths = [display_width(v) for v in variables]
+LINE_BREAK = "⏎"  # shown for a line break inside a table cell
+_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+MIN_CELL = 4  # columns a cut cell keeps at least (three characters and …)
+
+
+def cell_text(text: str) -> str:
+    """A value on one line: line breaks as ⏎, other control characters as their pictures."""
+    text = _BREAKS.sub(LINE_BREAK, text)
+    return _CONTROLS.sub(lambda m: "\u2421" if m[0] == "\x7f" else chr(0x2400 + ord(m[0])), text)
+
+
+def clip(text: str, width: int) -> str:
+    """The text cut to `width` terminal columns, ending in … when cut."""
+    if display_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        w = _char_width(char)
+        if used + w > width - 1:
+            break
+        kept.append(char)
+        used += w
+    return "".join(kept) + "…" if width >= 1 else ""
+
+
+def fit_widths(
+    natural: list[int], limit: int, sep: int, floors: list[int] | None = None
+) -> list[int]:
+    """Column widths that fit `limit` terminal columns with `sep` between columns.
+
+    Narrow columns keep their width; the widest ones are cut to a common width (at least
+    their floor, MIN_CELL by default) and the rest is shared out left to right. When even
+    the floors do not fit, the floors are returned (the lines are longer than `limit`).
+    """
+    if not natural:
+        return []
+    room = limit - sep * (len(natural) - 1)
+    low = floors or [min(w, MIN_CELL) for w in natural]
+    if sum(natural) <= room:
+        return list(natural)
+    if sum(low) >= room:
+        return low
+
+    def total(cap: int) -> int:
+        return sum(max(f, min(w, cap)) for f, w in zip(low, natural, strict=True))
+
+    lo, hi = 0, max(natural)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if total(mid) <= room else (lo, mid - 1)
+    widths = [max(f, min(w, lo)) for f, w in zip(low, natural, strict=True)]
+    spare = room - sum(widths)
+    for i, w in enumerate(natural):
+        if spare <= 0:
+            break
+        if widths[i] < w:
+            widths[i] += 1
+            spare -= 1
+    return widths
+
+
+def format_table(variables: list[str], rows: list[list[str]], width: int | None = None) -> str:
+    """An aligned text table (CJK-aware): columns separated by `|`, header ruled with `-+-`.
+
+    Cells are on one line (line breaks shown as ⏎). With `width`, cells are cut (…) so that
+    lines fit that many terminal columns; the count line then says how to see them whole.
+    """
+    rows = [[cell_text(c) for c in row] for row in rows]
+    natural = [display_width(v) for v in variables]
     for row in rows:
-        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+        natural = [max(w, display_width(c)) for w, c in zip(natural, row, strict=True)]
+    widths = natural if width is None else fit_widths(natural, width, 3)
+    cut = widths != natural
 
     def line(cells: list[str]) -> str:
-        return " | ".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return " | ".join(_pad(clip(c, w), w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     out = [line(variables), "-+-".join("-" * w for w in widths)]
     out += [line(row) for row in rows]
+    count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    if cut:
+        count += f"; cut to {width} columns: whole cells with --wide or --format records"
+    out.append(f"({count})")
+    return "\n".join(out) + "\n"
+
+
+def format_records(variables: list[str], rows: list[list[str]], width: int | None = None) -> str:
+    """One block per row, one `name  value` line per field (the vertical format).
+
+    Line breaks in a value start a new line under the value column; with `width`, long
+    values are wrapped there too, so nothing is cut.
+    """
+    key_width = max((display_width(v) for v in variables), default=0)
+    room = None if width is None else max(width - key_width - 2, 10)
+    out = []
+    for n, row in enumerate(rows, 1):
+        out.append(f"-[ {n} ]" + "-" * max((width or 40) - len(str(n)) - 5, 3))
+        for name, value in zip(variables, row, strict=True):
+            pieces: list[str] = []
+            for part in _BREAKS.split(value) or [""]:
+                pieces += _wrap(cell_text(part), room)
+            out.append(f"{_pad(name, key_width)}  {pieces[0]}".rstrip())
+            out += [f"{' ' * key_width}  {piece}".rstrip() for piece in pieces[1:]]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def _wrap(text: str, room: int | None) -> list[str]:
+    """Lines of at most `room` terminal columns: broken at spaces, else between characters
+    (Chinese text has no spaces)."""
+    if room is None or display_width(text) <= room:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    for word in re.findall(r"\S+\s*|\s+", text):
+        if display_width(current + word.rstrip()) <= room:
+            current += word
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+            current = ""
+        while display_width(word.rstrip()) > room:  # a word longer than a line: split it
+            head = clip(word, room + 1)[:-1]  # the characters that fit in `room` columns
+            lines.append(head)
+            word = word[len(head) :]
+        current = word
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines
 
 
 def as_bytes(content: bytes | None) -> bytes:
@@ -280,19 +577,96 @@ def short_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | Non
     return "" if term is None else str(term)
 
 
-def render(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str) -> bytes:
-    """Results as table, or SPARQL 1.1 JSON/CSV/TSV; graphs (CONSTRUCT) as Turtle."""
+PEOPLE_FORMATS = ("table", "records")  # rendered here for a terminal; the others are SPARQL's
+BOM = b"\xef\xbb\xbf"
+
+
+def render(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
+    fmt: str,
+    *,
+    width: int | None = None,
+    hide_empty: Iterable[str] = (),
+    bom: bool = False,
+) -> bytes:
+    """Results as a table or records (for people), or SPARQL 1.1 JSON/CSV/TSV; graphs
+    (CONSTRUCT, DESCRIBE) as Turtle.
+
+    For people: `width` fits the table to that many terminal columns (records are wrapped),
+    and the columns named in `hide_empty` (the query's parameters) are left out when empty
+    in every row. `bom` starts CSV or TSV with a UTF-8 byte order mark (for Excel).
+    """
     if isinstance(result, ox.QueryTriples):
         return as_bytes(ox.serialize(list(result), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
     if isinstance(result, ox.QueryBoolean):
-        if fmt == "table":
+        if fmt in PEOPLE_FORMATS:
             return b"true\n" if bool(result) else b"false\n"
         return as_bytes(result.serialize(format=RESULT_FORMATS[fmt]))
-    if fmt != "table":
-        return as_bytes(result.serialize(format=RESULT_FORMATS[fmt]))
+    if fmt not in PEOPLE_FORMATS:
+        content = as_bytes(result.serialize(format=RESULT_FORMATS[fmt]))
+        return BOM + content if bom and fmt in ("csv", "tsv") else content
     variables = [v.value for v in result.variables]
     rows = [[short_name(solution[v]) for v in variables] for solution in result]
-    return format_table(variables, rows).encode("utf-8")
+    hidden = set(hide_empty)
+    keep = [i for i, v in enumerate(variables) if v not in hidden or any(row[i] for row in rows)]
+    if len(keep) < len(variables):
+        variables = [variables[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
+    if fmt == "records":
+        return format_records(variables, rows, width).encode("utf-8")
+    return format_table(variables, rows, width).encode("utf-8")
+
+
+def catalog_listing(entries: Iterable[CatalogQuery], fmt: str, width: int | None = None) -> bytes:
+    """`query --list`: one line per query (name, title, parameters with defaults), or each
+    query in full as records, or JSON."""
+    queries = list(entries)
+    if fmt == "json":
+        listed = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "question": q.question,
+                "result": q.result,
+                "params": [
+                    {"name": p.name, "kind": p.kind, "default": p.default, "help": p.help}
+                    for p in q.params
+                ],
+            }
+            for q in queries
+        ]
+        return (json.dumps(listed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "records":
+        fields = ["name", "title", "question", "result", "params"]
+        rows = [[q.name, q.title, q.question, q.result, _param_lines(q)] for q in queries]
+        return format_records(fields, rows, width).encode("utf-8")
+    rows = [[q.name, cell_text(q.title), _param_summary(q)] for q in queries]
+    natural = [max((display_width(r[i]) for r in rows), default=0) for i in range(3)]
+    widths = natural
+    if width is not None:  # the names are never cut: they are what one types
+        widths = fit_widths(natural, width, 2, [natural[0], MIN_CELL, MIN_CELL])
+    lines = [
+        "  ".join(_pad(clip(c, w), w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _param_summary(query: CatalogQuery) -> str:
+    """`?place entity=深圳市  ?period text=2021-H1` (no `=`: optional, all rows when not given)."""
+    return "  ".join(
+        f"?{p.name} {p.kind}" + (f"={p.default}" if p.default is not None else "")
+        for p in query.params
+    )
+
+
+def _param_lines(query: CatalogQuery) -> str:
+    return "\n".join(
+        f"?{p.name} ({p.kind}, "
+        + (f"default {p.default}" if p.default is not None else "optional")
+        + f"): {p.help}"
+        for p in query.params
+    )
 
 
 def select_rows(

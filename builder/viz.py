@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -29,7 +30,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 
 from .analytics import EntityGraph, Link, Terms
 from .outputs import write_atomic
-from .vocab import LK, OA, PROV, SCHEMA, local_name
+from .vocab import DEFAULT_BASE, LK, OA, PROV, SCHEMA, local_name
 
 FONT_STACK = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
@@ -142,10 +143,18 @@ class View:
 
 
 def select_view(
-    eg: EntityGraph, focus: str | None = None, depth: int = 1, max_nodes: int | None = None
+    eg: EntityGraph,
+    focus: str | None = None,
+    depth: int = 1,
+    max_nodes: int | None = None,
+    base: str = DEFAULT_BASE,
 ) -> View:
-    """The entities to show: all, or the neighbourhood of `focus`; at most `max_nodes`."""
-    center = eg.resolve(focus) if focus else None
+    """The entities to show: all, or the neighbourhood of `focus`; at most `max_nodes`.
+
+    `focus` is resolved as every command names an entity (`resolver.resolve`): label, id,
+    prefixed name or IRI; `analytics.EntityLookupError` when it names none or several.
+    """
+    center = eg.resolve(focus, base) if focus else None
     pool = eg.neighbourhood(center, depth) if center else list(eg.entities)
     if max_nodes is not None and len(pool) > max_nodes:
         keep = set(pool)
@@ -694,6 +703,15 @@ def render_html(view: View, lang: str = "zh") -> str:
     )
 
 
+def focus_path(focus: str, folder: Path = Path("out"), base: str = DEFAULT_BASE) -> Path:
+    """Where `viz --focus` writes by default: `out/graph-<id>.html`, so that the full view
+    (`out/graph.html`) is kept; characters other than letters, digits, `.`, `_`, `-` in the
+    id (e.g. the `/` of `article/…`) become `-`."""
+    ident = focus[len(base) :] if focus.startswith(base) else local_name(focus)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", ident).strip("-.") or "entity"
+    return folder / f"graph-{safe}.html"
+
+
 def graph_html(
     graph: Graph,
     *,
@@ -701,9 +719,10 @@ def graph_html(
     focus: str | None = None,
     depth: int = 1,
     max_nodes: int | None = None,
+    base: str = DEFAULT_BASE,
 ) -> tuple[bytes, View]:
     """The page of `graph` as UTF-8 bytes, and what it shows (see `write_graph_html`)."""
-    view = select_view(EntityGraph.from_rdf(graph), focus, depth, max_nodes)
+    view = select_view(EntityGraph.from_rdf(graph), focus, depth, max_nodes, base)
     return render_html(view, lang).encode("utf-8"), view
 
 
@@ -715,6 +734,7 @@ def write_graph_html(
     focus: str | None = None,
     depth: int = 1,
     max_nodes: int | None = None,
+    base: str = DEFAULT_BASE,
 ) -> View:
     """Write the interactive view of `graph` to `path` (atomically) and return what it shows.
 
@@ -722,6 +742,8 @@ def write_graph_html(
     `depth` links of it; `max_nodes` keeps the most central ones. Raises
     `analytics.EntityLookupError` when `focus` names no entity or several.
     """
-    content, view = graph_html(graph, lang=lang, focus=focus, depth=depth, max_nodes=max_nodes)
+    content, view = graph_html(
+        graph, lang=lang, focus=focus, depth=depth, max_nodes=max_nodes, base=base
+    )
     write_atomic(path, content)
     return view

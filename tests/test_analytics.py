@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import networkx as nx
 import pytest
 from click.testing import CliRunner
@@ -91,10 +92,37 @@ def test_analyze_report(eg: EntityGraph) -> None:
 def test_resolve_names(eg: EntityGraph) -> None:
     assert eg.resolve("罗育德") == LKD + "luo-yude"
     assert eg.resolve("luo yude") == LKD + "luo-yude"  # English, any case
-    assert eg.resolve("luo-yude") == LKD + "luo-yude"  # the fact id
+    assert eg.resolve(" luo-yude ") == LKD + "luo-yude"  # the fact id
     assert eg.resolve(LKD + "luo-yude") == LKD + "luo-yude"
+    assert eg.resolve(f"<{LKD}luo-yude>") == LKD + "luo-yude"
+    assert eg.resolve("lkd:luo-yude") == LKD + "luo-yude"  # as query tables show it
+    assert eg.resolve("罗湖区委") == LKD + "luohu-party-committee"  # an alternative label
     with pytest.raises(EntityLookupError, match="did you mean: .*罗湖区委书记"):
         eg.resolve("罗湖")
+    with pytest.raises(EntityLookupError, match=r"did you mean: 罗育德 \(luo-yude\)"):
+        eg.resolve("罗玉德")  # a typo
+    with pytest.raises(EntityLookupError, match=r"did you mean: luo-yude\b"):
+        eg.resolve(LKD + "luo-yud")  # an IRI that is not an entity's
+    with pytest.raises(EntityLookupError, match="not an entity"):
+        eg.resolve("lk:Person")  # a class is not an entity
+    with pytest.raises(EntityLookupError, match="not a valid IRI: it contains a space"):
+        eg.resolve("http://a b")
+    with pytest.raises(EntityLookupError, match="keyword-search"):
+        eg.resolve("xyzzy")  # nothing near: where to look instead
+
+
+def test_main_label_beats_alternative_label() -> None:
+    g = mini_graph()
+    government = URIRef(LKD + "luohu-government")
+    g.add((government, RDF.type, LK.GovernmentBody))
+    g.add((government, RDFS.label, Literal("罗湖区政府", lang="zh")))
+    g.add((government, SKOS.altLabel, Literal("罗湖区", lang="zh")))
+    g.add((government, SKOS.altLabel, Literal("罗湖区委", lang="zh")))
+    eg = EntityGraph.from_rdf(g)
+    assert eg.resolve("罗湖区") == LKD + "luohu"
+    assert eg.resolve("罗湖区政府") == str(government)
+    with pytest.raises(EntityLookupError, match="names 2 entities by alternative label"):
+        eg.resolve("罗湖区委")
 
 
 def test_ambiguous_name() -> None:
@@ -102,7 +130,7 @@ def test_ambiguous_name() -> None:
     twin = URIRef(LKD + "luo-yude-2")
     g.add((twin, RDF.type, LK.Person))
     g.add((twin, RDFS.label, Literal("罗育德", lang="zh")))
-    with pytest.raises(EntityLookupError, match="names 2 entities"):
+    with pytest.raises(EntityLookupError, match="names 2 entities: luo-yude, luo-yude-2;"):
         EntityGraph.from_rdf(g).resolve("罗育德")
 
 
@@ -136,7 +164,31 @@ def test_cli_path(mini: Path) -> None:
     result = runner.invoke(path_command, ["--data", str(mini), "罗育德", "夏凡"])
     assert result.exit_code == 1 and "no path between 罗育德 and 夏凡" in result.output
     result = runner.invoke(path_command, ["--data", str(mini), "罗育德", "nobody"])
-    assert result.exit_code == 2 and "no entity named 'nobody'" in result.output
+    assert result.exit_code == 2 and "no entity is labelled 'nobody'" in result.output
+    result = runner.invoke(path_command, ["--data", str(mini), "lkd:luo-yude", "罗湖区委"])
+    assert result.exit_code == 0 and result.output.splitlines()[0] == PATH_ZH
+
+
+def test_cli_analyze_focus(mini: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(analyze_command, ["--data", str(mini), "--focus", "Luo Yude"])
+    assert result.exit_code == 0, result.output
+    block = result.output.split("\n\n")[-1].splitlines()
+    assert block[0] == "罗育德 (luo-yude, Person):"
+    assert block[2:] == [
+        "  links: 2 (0 out, 2 in)",  # heldBy from the post, spokenBy from the quote
+        "  component: 9 entities",
+        "  neighbours (2): 罗湖区委书记, 罗育德:“我们有信心。”",
+    ]
+    result = runner.invoke(analyze_command, ["--data", str(mini), "--focus", "nobody"])
+    assert result.exit_code == 2 and "no entity is labelled 'nobody'" in result.stderr
+
+
+@pytest.mark.parametrize("command", [analyze_command, export_graphml_command])
+def test_missing_data_folder_is_named(command: click.Command) -> None:
+    result = CliRunner().invoke(command, ["--data", "/nope/data"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: no such folder: /nope/data\n"
 
 
 def test_graphml(tmp_path: Path, mini: Path) -> None:

@@ -17,9 +17,11 @@ import pytest
 from builder.pipeline import build
 from builder.query import (
     CatalogQuery,
+    Param,
     QueryError,
     bind,
     catalog,
+    display_width,
     execute,
     render,
     resolve_entity,
@@ -687,3 +689,211 @@ def test_rankings_and_comparisons(store: ox.Store, text: str) -> None:
     assert "rank" not in leads
     assert one(rows, text="增速跑赢全市")["comparison"] == "exceeds"
     assert run(store, "rankings-and-comparisons", place="清水河重点片区") == []
+
+
+# ----------------------------------------------------------------------------- entity names
+
+
+def test_entity_names_follow_the_one_rule(store: ox.Store) -> None:
+    luohu = ox.NamedNode(iri("luohu"))
+    for name in (
+        "罗湖区",
+        "Luohu District",
+        "luohu",
+        "lkd:luohu",
+        iri("luohu"),
+        f"<{iri('luohu')}>",
+    ):
+        assert resolve_entity(store, name) == luohu, name
+    assert resolve_entity(store, "Luohu") == luohu  # an alternative label (no main label has it)
+    with pytest.raises(QueryError, match=r"did you mean: 罗湖区 \(luohu\)"):
+        resolve_entity(store, "罗湖去")
+    with pytest.raises(QueryError, match="is not an entity"):
+        resolve_entity(store, "lk:District")  # a class, not an entity
+    with pytest.raises(QueryError, match="is not an entity"):
+        resolve_entity(store, iri("statement/luohu.locatedIn.shenzhen"))  # provenance
+
+
+def test_entity_names_resolve_as_in_the_entity_graph(store: ox.Store) -> None:
+    from builder.analytics import EntityGraph, EntityLookupError
+
+    eg = EntityGraph.from_rdf(build([str(DATA)]).graph())
+    for name in (
+        "罗湖区",
+        "罗湖",
+        "意见",
+        "Total investment",
+        "luohu-port",
+        "罗湖去",
+        "nobody",
+        "区",
+    ):
+        try:
+            expected = eg.resolve(name)
+        except EntityLookupError as err:
+            with pytest.raises(QueryError) as raised:
+                resolve_entity(store, name)
+            assert str(raised.value) == str(err)
+        else:
+            assert resolve_entity(store, name) == ox.NamedNode(expected)
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+def test_parameter_errors_are_query_errors(store: ox.Store) -> None:
+    adhoc = CatalogQuery("sparql", "SELECT ?s WHERE { ?s a lk:District }", "", "", "", ())
+    with pytest.raises(QueryError, match=r"does not select \?x \(its variables: \?s\)"):
+        bind(store, adhoc, {"x": "1"})
+    with pytest.raises(QueryError, match="'a-b' is not a parameter name"):
+        bind(store, adhoc, {"a-b": "1"})
+    with pytest.raises(QueryError, match="counts-by-class declares no parameters"):
+        bind(store, catalog()["counts-by-class"], {"x": "1"})
+    with pytest.raises(QueryError, match=r"it takes: place \(entity, default 深圳市\)"):
+        bind(store, catalog()["within-place"], {"x": "1"})
+    with pytest.raises(QueryError, match="parameter 'place': <http://a b> is not a valid IRI"):
+        bind(store, catalog()["within-place"], {"place": "http://a b"})
+    iri_param = CatalogQuery(
+        "q", "SELECT ?t WHERE { ?s ?p ?o }", "", "", "", (Param("t", "iri", None, ""),)
+    )
+    with pytest.raises(QueryError, match="parameter 't': 'a b' is not an IRI"):
+        bind(store, iri_param, {"t": "a b"})
+    selected = CatalogQuery(
+        "sparql", "SELECT ?label WHERE { ?s rdfs:label ?label }", "", "", "", ()
+    )
+    assert bind(store, selected, {"label": "罗湖区"}) == {
+        ox.Variable("label"): ox.Literal("罗湖区")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT * WHERE { ?s foo:bar ?o }", "unknown prefix 'foo:'"),
+        ("PREFIX a: <http://a/>\nSELECT * WHERE {\n ?s a:b ?o ; zz:q ?x }", "at 3:"),
+        ("INSERT DATA { <a:b> <a:c> <a:d> }", "this is a SPARQL update (INSERT …)"),
+        ("# c\nPREFIX x: <http://x#>\ndelete where { ?s ?p ?o }", "SPARQL update (DELETE …)"),
+        ("SELEC ?x WHERE { ?x ?p ?o }", "starts with SELECT, ASK, CONSTRUCT or DESCRIBE"),
+        ("SELECT ?x WHERE {\n  ?x a lk:District\n  FILTER(?x = }", "error at 3:"),
+    ],
+)
+def test_syntax_errors_are_one_line(store: ox.Store, text: str, message: str) -> None:
+    with pytest.raises(QueryError) as raised:
+        execute(store, text, {})
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value) and len(str(raised.value)) < 300
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def _solutions(rows: list[dict[str, str]], variables: list[str]) -> ox.QuerySolutions:
+    """SELECT results with these rows (a missing key: an unbound variable)."""
+    store, ex = ox.Store(), "http://example.org/"
+    for n, row in enumerate(rows):
+        subject = ox.NamedNode(f"{ex}row/{n:03}")
+        store.add(ox.Quad(subject, ox.NamedNode(ex + "is"), ox.Literal("row")))
+        for v, value in row.items():
+            store.add(ox.Quad(subject, ox.NamedNode(ex + v), ox.Literal(value)))
+    optional = " ".join(f"OPTIONAL {{ ?row <{ex}{v}> ?{v} }}" for v in variables)
+    projected = " ".join(f"?{v}" for v in variables)
+    text = f'SELECT {projected} WHERE {{ ?row <{ex}is> "row" {optional} }} ORDER BY ?row'
+    result = store.query(text)
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
+def _bars(line: str) -> list[int]:
+    """Terminal columns at which the `|` of a table line are."""
+    return [display_width(line[:i]) for i, c in enumerate(line) if c in "|+"]
+
+
+WIDE_ROWS = [
+    {
+        "name": "罗湖区",
+        "text": "罗湖区将牢记嘱托,向改革要动力、向开放要活力,继续当好“急先锋”",
+        "en": "Luohu District will bear in mind the charge",
+    },
+    {"name": "Luohu", "text": "第一行\n第二行\r\n第三行", "en": "x"},
+]
+
+
+def test_line_breaks_stay_in_their_cell() -> None:
+    out = render(_solutions(WIDE_ROWS, ["name", "text", "en"]), "table").decode("utf-8")
+    lines = out.splitlines()
+    assert len(lines) == 2 + 2 + 1  # header, rule, two rows, count
+    assert "第一行⏎第二行⏎第三行" in out
+    assert len({tuple(_bars(line)) for line in lines[:-1]}) == 1  # aligned with CJK
+
+
+@pytest.mark.parametrize("width", [30, 50, 80])
+def test_table_fits_a_width_and_stays_aligned(width: int) -> None:
+    out = render(_solutions(WIDE_ROWS, ["name", "text", "en"]), "table", width=width).decode()
+    lines = out.splitlines()
+    assert all(display_width(line) <= width for line in lines[:-1]), out
+    assert len({tuple(_bars(line)) for line in lines[:-1]}) == 1, out
+    assert "…" in out and "--wide" in lines[-1]
+    assert lines[-1].startswith("(2 rows; cut to")
+    whole = render(_solutions(WIDE_ROWS, ["name", "text", "en"]), "table", width=500).decode()
+    assert "…" not in whole and whole.splitlines()[-1] == "(2 rows)"
+
+
+def test_fit_widths() -> None:
+    from builder.query import fit_widths
+
+    assert fit_widths([5, 10], 100, 3) == [5, 10]
+    assert fit_widths([5, 50, 50], 40, 3) == [5, 15, 14]  # narrow kept, the wide share
+    assert sum(fit_widths([5, 50, 50], 40, 3)) + 6 == 40
+    assert fit_widths([50, 50, 50], 5, 3) == [4, 4, 4]  # cannot fit: the floors
+    assert fit_widths([20, 30], 30, 2, [20, 4]) == [20, 8]  # a column that is never cut
+
+
+def test_records_format() -> None:
+    out = render(_solutions(WIDE_ROWS, ["name", "text", "en"]), "records", width=40).decode()
+    lines = out.splitlines()
+    assert lines[0].startswith("-[ 1 ]") and lines[-1] == "(2 rows)"
+    assert lines[1] == "name  罗湖区"
+    assert all(display_width(line) <= 40 for line in lines)
+    second = lines[lines.index(next(x for x in lines if x.startswith("-[ 2 ]"))) :]
+    assert second[2:5] == ["text  第一行", "      第二行", "      第三行"]  # breaks as lines
+
+
+def test_empty_parameter_columns_are_hidden() -> None:
+    rows = [{"name": "a", "extra": ""}, {"name": "b"}]
+    result = _solutions([{"name": "a"}, {"name": "b"}], ["place", "name"])
+    out = render(result, "table", hide_empty=["place"]).decode()
+    assert out.splitlines()[0] == "name"
+    result = _solutions([{"name": "a", "place": "x"}, {"name": "b"}], ["place", "name"])
+    assert render(result, "table", hide_empty=["place"]).decode().startswith("place | name")
+    result = _solutions([{"name": "a"}, {"name": "b"}], ["place", "name"])
+    assert render(result, "csv", hide_empty=["place"]).decode().startswith("place,name")
+    assert rows  # only parameter columns go, and only in the formats for people
+
+
+def test_csv_with_a_byte_order_mark() -> None:
+    content = render(_solutions(WIDE_ROWS, ["name"]), "csv", bom=True)
+    assert content.startswith(b"\xef\xbb\xbfname\r\n")
+    assert content.decode("utf-8-sig").splitlines()[1] == "罗湖区"
+
+
+def test_catalog_listing() -> None:
+    from builder.query import catalog_listing
+
+    listed = json.loads(catalog_listing(catalog().values(), "json"))
+    within = next(q for q in listed if q["name"] == "within-place")
+    assert within["params"] == [
+        {
+            "name": "place",
+            "kind": "entity",
+            "default": "深圳市",
+            "help": catalog()["within-place"].params[0].help,
+        }
+    ]
+    lines = catalog_listing(catalog().values(), "table", width=70).decode().splitlines()
+    assert [line.split()[0] for line in lines] == list(catalog())  # names are never cut
+    assert all(display_width(line) <= 70 for line in lines)
+    wide = catalog_listing(catalog().values(), "table").decode().splitlines()
+    assert next(x for x in wide if x.startswith("within-place ")).endswith("?place entity=深圳市")
+    assert "?agent entity" in next(x for x in wide if x.startswith("agents-and-work "))
+    records = catalog_listing([catalog()["within-place"]], "records").decode()
+    assert "?place (entity, default 深圳市): the containing place" in records

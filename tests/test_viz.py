@@ -15,7 +15,14 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from builder.analytics import EntityGraph, EntityLookupError
 from builder.cli_graph import viz_command
 from builder.pipeline import Built, build
-from builder.viz import graph_html, json_for_script, select_view, vis_options, write_graph_html
+from builder.viz import (
+    focus_path,
+    graph_html,
+    json_for_script,
+    select_view,
+    vis_options,
+    write_graph_html,
+)
 from builder.vocab import DEFAULT_BASE, LK, OA, PROV, SCHEMA
 from tests.conftest import MINI
 
@@ -341,8 +348,18 @@ def test_focus_and_depth() -> None:
     }
     assert len(select_view(eg, focus="Luo Yude", depth=2).shown) == 5
     assert select_view(eg, focus=LKD + "luo-yude", depth=0).shown == [LKD + "luo-yude"]
-    with pytest.raises(EntityLookupError, match="no entity named"):
+    with pytest.raises(EntityLookupError, match="no entity is labelled '不存在'"):
         select_view(eg, focus="不存在")
+    # the ids are read under the base the graph was built with
+    assert select_view(eg, focus="luo-yude", depth=0, base=LKD).focus == LKD + "luo-yude"
+    with pytest.raises(EntityLookupError, match="no id matches"):
+        select_view(eg, focus="luo-yude", base="https://example.org/other/")
+
+
+def test_focus_path_is_named_for_the_entity() -> None:
+    assert focus_path(LKD + "luo-yude") == Path("out") / "graph-luo-yude.html"
+    assert focus_path(LKD + "article/mini", Path("x")) == Path("x") / "graph-article-mini.html"
+    assert focus_path("https://example.org/things#A b", base=LKD).name == "graph-A-b.html"
 
 
 def test_max_nodes_keeps_the_most_central() -> None:
@@ -400,9 +417,35 @@ def test_cli_viz(tmp_path: Path, mini: Path) -> None:
     assert data["focus"] == LKD + "luo-yude" and len(data["nodes"]) == 2
     assert "neighbourhood of Luo Yude" in data["title"]["en"]
     result = runner.invoke(viz_command, ["--data", str(mini), "--focus", "nobody"])
-    assert result.exit_code == 2 and "no entity named 'nobody'" in result.output
+    assert result.exit_code == 2 and "no entity is labelled 'nobody'" in result.output
     result = runner.invoke(viz_command, ["--data", str(mini), "--depth", "2"])
     assert result.exit_code == 2 and "--depth needs --focus" in result.output
+
+
+def test_cli_viz_focus_keeps_the_full_view(
+    tmp_path: Path, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(viz_command, ["--data", str(mini)])
+    assert result.exit_code == 0 and result.output.startswith("wrote out/graph.html ")
+    full = (tmp_path / "out" / "graph.html").read_bytes()
+    result = runner.invoke(viz_command, ["--data", str(mini), "--focus", "Luo Yude"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"wrote {Path('out', 'graph-luo-yude.html')} (3 of 12 ")
+    assert "罗育德 and what is within 1 link of it" in result.output
+    assert (tmp_path / "out" / "graph.html").read_bytes() == full  # not overwritten
+    page = page_data((tmp_path / "out" / "graph-luo-yude.html").read_text(encoding="utf-8"))
+    assert page["focus"] == LKD + "luo-yude"
+    result = runner.invoke(
+        viz_command, ["--data", str(mini), "--focus", "luo-yude", "-o", "a.html"]
+    )
+    assert result.exit_code == 0 and result.output.startswith("wrote a.html ")
+    assert page_data((tmp_path / "a.html").read_text(encoding="utf-8"))["focus"] == page["focus"]
+    result = runner.invoke(viz_command, ["--data", str(tmp_path / "nope")])
+    assert (
+        result.exit_code == 2 and result.stderr == f"error: no such folder: {tmp_path / 'nope'}\n"
+    )
 
 
 def test_write_is_atomic_and_creates_folders(tmp_path: Path) -> None:
