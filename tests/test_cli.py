@@ -15,7 +15,8 @@ from rdflib import Graph
 
 from builder import __version__
 from builder.cli import main
-from builder.query import catalog, display_width
+from builder.query import catalog
+from builder.tables import display_width
 
 BASE = "https://w3id.org/luohu-kg/id/"
 

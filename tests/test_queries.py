@@ -839,7 +839,7 @@ def test_table_fits_a_width_and_stays_aligned(width: int) -> None:
 
 
 def test_fit_widths() -> None:
-    from builder.query import fit_widths
+    from builder.tables import fit_widths
 
     assert fit_widths([5, 10], 100, 3) == [5, 10]
     assert fit_widths([5, 50, 50], 40, 3) == [5, 15, 14]  # narrow kept, the wide share

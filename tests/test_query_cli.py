@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from builder.cli import main
 from builder.pipeline import build_to
-from builder.query import catalog, display_width
+from builder.query import catalog
+from builder.tables import display_width
 
 from .conftest import DATA
 
