@@ -2,26 +2,134 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import TextIO
 
 import click
 
 from .analytics import graphml_bytes
 from .checks import SHACL_AUTO_LIMIT, check_graph
-from .cli_options import data_inputs, data_options, reports_input_errors, store_option
+from .cli_options import (
+    data_inputs,
+    data_options,
+    interrupt_exit_code,
+    reports_input_errors,
+    signal_name,
+    store_option,
+)
 from .coverage import corpus_coverage, format_report
 from .errors import EXIT_OK, EXIT_VIOLATIONS
-from .outputs import FORMATS, OUTPUT_PLAN, serialize, write_atomic
-from .pipeline import build, build_to, check
+from .outputs import (
+    FORMATS,
+    OUTPUT_PLAN,
+    Interrupted,
+    WriteError,
+    out_dir_problem,
+    serialize,
+    write_atomic,
+)
+from .pipeline import Progress, build, build_to, check
 from .stats import format_stats
 
 EXPORT_FORMATS = sorted([*FORMATS, "graphml"])
+EXIT_WRITE = 1  # the outputs could not be written (the output folder is left as it was)
+PROGRESS_FROM = 16  # articles: smaller builds take seconds and show no progress
+
+
+class TerminalProgress(Progress):
+    """A build's progress on one line of stderr that rewrites itself, then its summary; only
+    when stderr is a terminal and the corpus has `min_articles` or more (quiet in pipes, CI)."""
+
+    def __init__(
+        self, stream: TextIO, min_articles: int = PROGRESS_FROM, interval: float = 0.1
+    ) -> None:
+        self.stream = stream
+        isatty = getattr(stream, "isatty", None)
+        self.terminal = bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+        self.min_articles = min_articles
+        self.interval = interval  # seconds between two steps shown
+        self.enabled = False  # decided once the number of articles is known
+        self.shown = False  # a progress line is on the screen
+        self._last = 0.0
+
+    def articles(self, done: int, total: int) -> None:
+        if done == 0:
+            self.enabled = self.terminal and total >= self.min_articles
+        self._show(f"reading articles {done:,}/{total:,}", force=done in (0, total))
+
+    def stage(self, text: str) -> None:
+        self._show(text, force=True)
+
+    def step(self, text: str) -> None:
+        self._show(text, force=False)
+
+    def finished(self, summary: str) -> None:
+        if self.enabled:
+            self._write(f"\r\x1b[K{summary}\n")
+            self.shown = False
+
+    def clear(self) -> None:
+        """Erase the progress line (before an error message, or when interrupted)."""
+        if self.shown:
+            self._write("\r\x1b[K")
+            self.shown = False
+
+    def _show(self, text: str, force: bool) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < self.interval:
+            return
+        self._last = now
+        width = max(20, shutil.get_terminal_size().columns - 1)  # a wrapped line stays
+        self._write("\r\x1b[K" + f"luohu-kg build: {text}"[:width])
+        self.shown = True
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise `Interrupted` (as Ctrl-C raises KeyboardInterrupt), so that
+    the build cleans up: its workers killed, its staging folder removed, OUT as it was."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = ("SIGTERM", "SIGHUP")
+    signums = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {signum: signal.signal(signum, _raise_interrupted) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @click.command("build")
 @data_options
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path())
+@click.option(
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(),
+    help="Output folder; other files in it are left alone.",
+)
 @click.option("--html/--no-html", default=True, show_default=True, help="Write graph.html.")
 @click.option(
     "--output",
@@ -50,11 +158,35 @@ def build_command(
     store: str,
 ) -> None:
     """Check the fact files and the graph (as `validate` does), then write every output (RDF
-    files, graph.html) into OUT; nothing is written when a check fails."""
+    files, graph.html) into OUT as one transaction: all files are replaced, or none.
+
+    Nothing is written when a check fails; a failure or an interrupt (Ctrl-C: exit 130,
+    SIGTERM: 143) at any step leaves OUT as it was. Leftovers of a build killed outright
+    (kill -9) are cleaned up by the next one. On a terminal, large builds show progress."""
+    out = Path(out_dir)
+    problem = out_dir_problem(out)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="'--out'")
     chosen = outputs or tuple(OUTPUT_PLAN)
     inputs = data_inputs(data)
-    written = build_to(inputs, Path(out_dir), base, html=html, store=store, outputs=chosen,
-                       shacl=shacl)  # fmt: skip
+    progress = TerminalProgress(sys.stderr)
+    try:
+        with signals_interrupt():
+            written = build_to(inputs, out, base, html=html, store=store, outputs=chosen,
+                               shacl=shacl, progress=progress)  # fmt: skip
+    except WriteError as err:
+        progress.clear()
+        click.echo(f"error: {err}; {out} left as it was", err=True)
+        sys.exit(EXIT_WRITE)
+    except KeyboardInterrupt as err:  # Ctrl-C, or Interrupted by SIGTERM or SIGHUP
+        progress.clear()
+        if getattr(err, "committed", False):
+            click.echo(f"interrupted ({signal_name(err)}) once {out} was written", err=True)
+        else:
+            click.echo(f"interrupted ({signal_name(err)}): {out} left as it was", err=True)
+        sys.exit(interrupt_exit_code(err))
+    finally:
+        progress.clear()
     for path in written:
         click.echo(f"wrote {path}")
 

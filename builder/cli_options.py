@@ -6,6 +6,7 @@ Kept apart from `cli.py` so that command modules (e.g. `cli_graph.py`) can use t
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -18,6 +19,20 @@ from .prefixes import DEFAULT_BASE
 from .resources import default_data_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# a command stopped by a signal exits with 128 + its number, as a shell reports it:
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130: Ctrl-C (SIGTERM gives 143, SIGHUP 129)
+
+
+def interrupt_exit_code(err: KeyboardInterrupt) -> int:
+    """128 + the signal's number: KeyboardInterrupt is SIGINT, `outputs.Interrupted` says."""
+    signum = getattr(err, "signum", signal.SIGINT)
+    return 128 + int(signum)
+
+
+def signal_name(err: KeyboardInterrupt) -> str:
+    """SIGINT, SIGTERM or SIGHUP: the signal behind an interrupt."""
+    return signal.Signals(getattr(err, "signum", signal.SIGINT)).name
 
 
 def data_inputs(data: tuple[str, ...]) -> list[str]:
@@ -41,8 +56,9 @@ def data_options(func: F) -> F:
 
 
 def reports_input_errors(func: F) -> F:
-    """Turn bad input into its located messages on stderr and exit code 2, and a graph that
-    fails its checks into located messages and exit code 1."""
+    """Turn bad input into its located messages on stderr and exit code 2, a graph that
+    fails its checks into located messages and exit code 1, and Ctrl-C into exit code 130
+    (click's own handler would say "Aborted!" and exit 1, the code of a failed check)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -60,6 +76,9 @@ def reports_input_errors(func: F) -> F:
                 click.echo(str(problem), err=True)
             click.echo(f"{len(err.problems)} violation(s): nothing written", err=True)
             sys.exit(EXIT_VIOLATIONS)
+        except KeyboardInterrupt as err:
+            click.echo(f"interrupted ({signal_name(err)})", err=True)
+            sys.exit(interrupt_exit_code(err))
 
     return wrapper  # type: ignore[return-value]
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-_YEAR = re.compile(r"^\d{4}$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
+# ASCII digits only (\d would take ²⁰²¹ or ２０２１), and nothing after them (not even "\n")
+_YEAR = re.compile(r"^[0-9]{4}\Z")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
+_DAY = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+_HALF = re.compile(r"^([0-9]{4})-H([12])\Z")
 
 
 class DateError(ValueError):
@@ -112,7 +113,7 @@ def parse_period(text: object, published: DateValue | None = None) -> Period:
     return Period(value, single.first, single.last, zh, en)
 
 
-_NEXT_YEARS = re.compile(r"^next-(\d{1,2})(?:-(\d{1,2}))?-years$")
+_NEXT_YEARS = re.compile(r"^next-([0-9]{1,2})(?:-([0-9]{1,2}))?-years\Z")
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,13 @@ def parse_as_of(text: object, published: DateValue) -> Instant:
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
-    return day.replace(year=day.year + years)
+    """The same day `years` later (29 February: the 28th in a common year)."""
+    year = day.year + years
+    if year > dt.MAXYEAR:
+        raise DateError(f"it would end after the year {dt.MAXYEAR}")
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return day.replace(year=year, day=28)
+    return day.replace(year=year)
 
 
 def parse_relative_period(text: str, published: DateValue) -> Period | None:
@@ -152,16 +159,20 @@ def parse_relative_period(text: str, published: DateValue) -> Period | None:
     if not 0 < low <= high:
         raise DateError(f"bad period {text!r}: use next-N-years or next-N-M-years with N <= M")
     start = published.first
+    try:
+        end_range = (_add_years(start, low), _add_years(published.last, high))
+    except DateError as err:
+        raise DateError(f"bad period {text!r}: {err}") from err
     zh_start, en_start = _labels_for_date(published)
     span_zh = f"{low}至{high}年" if high != low else f"{low}年"
     span_en = f"{low} to {high} years" if high != low else f"{low} years"
     return Period(
         f"{published.text}--{text}",
         start,
-        _add_years(published.last, high),
+        end_range[1],
         f"{zh_start}起未来{span_zh}",
         f"the next {span_en} from {en_start}",
         approximate=True,
-        end_range=(_add_years(start, low), _add_years(published.last, high)),
+        end_range=end_range,
         start_value=published,
     )

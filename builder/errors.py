@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 EXIT_OK = 0
@@ -19,7 +20,35 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.fact_id}: {self.message}"
+        # what comes from the input is shown escaped and clipped: a message is one safe line
+        fact_id, message = shown(str(self.fact_id)), shown(self.message, SHOWN_MESSAGE)
+        return f"{escaped(self.file)}:{self.line}: {fact_id}: {message}"
+
+
+SHOWN_VALUE = 80  # characters of a value (an id) kept in a message
+SHOWN_MESSAGE = 400  # characters of a message kept
+# characters a terminal would act on or not show: controls, invisible format characters,
+# line and paragraph separators, surrogates, private-use and unassigned code points
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn"})
+
+
+def escaped(text: str) -> str:
+    """`text` with every control or invisible character written as an escape (\\x1b, \\u200b)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in HIDDEN_CATEGORIES
+        else ch
+        for ch in text
+    )
+
+
+def shown(text: str, limit: int = SHOWN_VALUE) -> str:
+    """`text` as a message shows it: escaped, and cut to `limit` characters and "…"."""
+    if len(text) <= limit:
+        return escaped(text)
+    return escaped(text[:limit]) + "…"
 
 
 class BaseIRIError(ValueError):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .dates import DateValue, Instant, Period
-from .errors import BaseIRIError
+from .errors import BaseIRIError, escaped
 from .model import (
     ASPECTS,
     BATCHES,
@@ -38,6 +38,10 @@ def check_base(base: str) -> str:
         raise BaseIRIError(f"base IRI {base!r} must end with '/' or '#'")
     if any(c in base for c in ' <>"{}|\\^`'):
         raise BaseIRIError(f"base IRI {base!r} contains characters not allowed in an IRI")
+    try:  # the full IRI syntax (RFC 3987): one `#`, `%` and two hex digits, a closed [host]
+        URIRef(base + "x")
+    except ValueError as err:
+        raise BaseIRIError(f"base IRI {base!r} is not an IRI: {escaped(str(err))}") from err
     return base
 
 

@@ -8,11 +8,15 @@ from pathlib import Path
 
 from .dates import DateError, DateValue, Instant, Period, parse_as_of, parse_date, parse_period
 from .errors import InputError, Problem
-from .load import Mapping, RawArticle
+from .load import Mapping, RawArticle, kind_of
 from .quantities import Quantity, QuantityError, parse_percent, parse_quantity, parse_rank
 from .vocab import Vocabulary
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")  # \Z: "a\n" is not an id
+MAX_ID_LENGTH = 200
+# fields that take a date or a year: YAML reads `2021` as a number, which is kept as its text
+YEAR_FIELDS = {"date", "start", "end", "period", "as_of", "published", "reference_year"}
+YEAR = re.compile(r"^[0-9]{4}\Z")
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
 CONTEXT = 20  # characters of prefix/suffix kept with a quote
 
@@ -218,10 +222,12 @@ class _Checker:
             if required:
                 self.problem(file, raw.line, fid, f"missing required field `{key}`")
             return None
-        if isinstance(value, bool | list | dict):
-            self.problem(file, raw.line_of(key), fid, f"`{key}` must be text")
-            return None
-        return str(value)
+        if isinstance(value, str):
+            return value
+        if key in YEAR_FIELDS and type(value) is int:
+            return str(value)
+        self.problem(file, raw.line_of(key), fid, _not_text(key, value))
+        return None
 
     def texts(self, raw: Mapping, key: str, file: str, fid: str) -> tuple[str, ...]:
         value = raw.get(key)
@@ -229,7 +235,7 @@ class _Checker:
             return ()
         if isinstance(value, str):
             return (value,)
-        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem(file, raw.line_of(key), fid, f"`{key}` must be a list of texts")
             return ()
         return tuple(str(v) for v in value)
@@ -474,14 +480,33 @@ def _restatement_problem(value: Quantity, again: Quantity) -> str | None:
     return None
 
 
+def _not_text(key: str, value: object) -> str:
+    hint = ": quote it" if isinstance(value, int | float) else ""
+    return f"`{key}` must be text, not {kind_of(value)}{hint}"
+
+
+def _checked_id(checker: _Checker, value: object, file: str, line: int) -> str | None:
+    """A fact id (or None, with the problem): text of a-z, 0-9 and -."""
+    if not isinstance(value, str):
+        checker.problem(file, line, "-", _not_text("id", value))
+        return None
+    if not ID_PATTERN.match(value):
+        checker.problem(file, line, value, "bad id: use lowercase a-z, 0-9 and -")
+        return None
+    if len(value) > MAX_ID_LENGTH:
+        message = f"id of {len(value)} characters: at most {MAX_ID_LENGTH}"
+        checker.problem(file, line, value, message)
+        return None
+    return value
+
+
 def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping) -> Fact | None:
     fid_value = raw.get("id")
-    fid = str(fid_value) if fid_value is not None else "-"
     if fid_value is None:
         checker.problem(file, raw.line, "-", "missing required field `id`")
         return None
-    if not ID_PATTERN.match(fid):
-        checker.problem(file, raw.line_of("id"), fid, "bad id: use lowercase a-z, 0-9 and -")
+    fid = _checked_id(checker, fid_value, file, raw.line_of("id"))
+    if fid is None:
         return None
     ftype = checker.text(raw, "type", file, fid, required=True)
     if ftype is None:
@@ -555,9 +580,10 @@ def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping)
     fact.measure = measure
     checker.numbers_in_evidence((zh, *fact.alt_zh), evidence, where)
     for key in ("date", "start", "end"):
-        if raw.get(key) is not None:
+        date = checker.text(raw, key, file, fid, required=False)
+        if date is not None:
             try:
-                fact.dates[key] = parse_date(raw[key])
+                fact.dates[key] = parse_date(date)
             except DateError as err:
                 checker.problem(file, raw.line_of(key), fid, str(err))
     dates = fact.dates
@@ -632,7 +658,9 @@ def _check_claim(
 def _check_article(checker: _Checker, raw: RawArticle) -> Article | None:
     meta, file = raw.meta, raw.meta_file
     aid = raw.id
-    if not ID_PATTERN.match(aid):
+    if "id" in meta and not isinstance(meta["id"], str):
+        checker.problem(file, meta.line_of("id"), aid, _not_text("id", meta["id"]))
+    elif not ID_PATTERN.match(aid) or len(aid) > MAX_ID_LENGTH:
         checker.problem(file, meta.line_of("id"), aid, "bad article id: use a-z, 0-9 and -")
     _unknown_fields(checker, meta, META_FIELDS, file, aid)
     values = {
@@ -646,9 +674,12 @@ def _check_article(checker: _Checker, raw: RawArticle) -> Article | None:
         except DateError as err:
             checker.problem(file, meta.line_of("published"), aid, str(err))
     year_text = values["reference_year"]
-    if year_text is not None and not year_text.isdigit():
+    if year_text is not None and not YEAR.match(year_text):
         checker.problem(
-            file, meta.line_of("reference_year"), aid, "`reference_year` must be a year"
+            file,
+            meta.line_of("reference_year"),
+            aid,
+            "`reference_year` must be a year: four digits 0-9 (2021)",
         )
         year_text = None
     required = ("title_zh", "title_en", "publisher", "author", "date_assumption", "rights")

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
 import re
+import shutil
+import signal
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from types import FrameType
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -302,9 +310,12 @@ def _umask() -> int:
 
 
 def write_atomic(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
+    """Write to a temporary file beside `path`, then rename it into place. The temporary
+    file's name carries this process's id, so a build can remove it if this one is killed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}{TMP_MARK}{os.getpid()}-", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
@@ -326,21 +337,391 @@ OUTPUT_PLAN = {  # output key -> (format, with ontology)
 
 
 def write_all(parts: GraphParts, out_dir: Path, outputs: Iterable[str] = OUTPUT_PLAN) -> list[Path]:
-    """The output files (all by default): each is written to a temporary file beside its
-    target, and all are renamed into place only once every one has been written."""
-    plan = [(OUTPUT_NAMES[key], *OUTPUT_PLAN[key]) for key in outputs]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    temps: dict[str, str] = {}
+    """The output files (all by default), written as one transaction (`output_transaction`):
+    every file is written into a staging folder, and all replace their targets only once
+    every one has been written."""
+    with output_transaction(out_dir) as transaction:
+        for key in outputs:
+            fmt, with_ontology = OUTPUT_PLAN[key]
+            transaction.write(OUTPUT_NAMES[key], _serializer(parts, fmt, with_ontology))
+    return transaction.paths()
+
+
+def _serializer(parts: GraphParts, fmt: str, with_ontology: bool) -> Callable[[BinaryIO], None]:
+    def write(output: BinaryIO) -> None:
+        serialize_to(parts, fmt, output, with_ontology)
+
+    return write
+
+
+# ---------------------------------------------------------------------------------------------
+# A build is one transaction on its output folder.
+#
+# Every output is written into a staging folder inside the output folder (same file system,
+# so renames are atomic), out/.luohu-kg-tmp-<pid>-<random>/, which its build holds a lock
+# on. Only when every file is written does the commit start: with Ctrl-C, SIGTERM and SIGHUP
+# held back until it ends, and the output folder locked against other builds' commits, it
+# hard-links each file it replaces into the staging folder (the backup), writes a journal of
+# the names, renames each new file over its target, then deletes the journal: the moment of
+# commit. Any failure before that rolls back from the backups. A build killed outright
+# (SIGKILL, power loss) leaves its staging folder: the next build finds it (by name, a dead
+# pid and a free lock), rolls back a commit its journal says was under way, and removes it.
+# ---------------------------------------------------------------------------------------------
+
+HTML_NAME = "graph.html"
+TMP_MARK = ".luohu-kg-tmp-"  # in the names of staging folders and of write_atomic's files
+JOURNAL = "JOURNAL"  # in a staging folder while its commit is under way
+LOCK = "lock"  # held (flock) by the staging folder's build for as long as it runs
+NEW = "new"  # in a staging folder: the files it writes
+BACKUPS = "old"  # in a staging folder: hard links to the files its commit replaces
+DURABLE = True  # fsync staged files and the folders before and after the renames
+_STAGING = re.compile(re.escape(TMP_MARK) + r"(\d+)-[a-z0-9_]{8}")
+_ATOMIC_TMP = re.compile(r"\..+" + re.escape(TMP_MARK) + r"(\d+)-[a-z0-9_]{8}\.tmp")
+# what builders before the staging folder left: .luohu-kg.ttl.k3j4h5g6.tmp
+_LEGACY_TMP = re.compile(
+    r"\.(?:" + "|".join(re.escape(n) for n in [*OUTPUT_NAMES.values(), HTML_NAME]) + r")"
+    r"\.[a-z0-9_]{8}\.tmp"
+)
+ORPHAN_AGE = 60.0  # seconds: a temporary file of a dead pid untouched this long is removed
+LEGACY_AGE = 600.0  # seconds: the same for the pid-less ones of earlier versions
+_HELD_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+class WriteError(Exception):
+    """An output could not be written; the output folder is left as it was."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {path}: {reason}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """A build stopped by a signal: SIGTERM or SIGHUP (raised by the CLI's handlers), or one
+    that arrived during a commit, was held back until the commit ended and is raised then
+    (`committed`: the new outputs are in place)."""
+
+    def __init__(self, signum: int, committed: bool = False) -> None:
+        super().__init__(signum, committed)
+        self.signum = signum
+        self.committed = committed
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """OSError -> WriteError about the file it names (not one of a staging folder), or `path`."""
     try:
-        for name, fmt, with_ontology in plan:
-            fd, temps[name] = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            with os.fdopen(fd, "wb") as handle:
-                serialize_to(parts, fmt, handle, with_ontology)
-            os.chmod(temps[name], 0o666 & ~_umask())
-        for name, tmp in temps.items():
-            os.replace(tmp, out_dir / name)
-    except BaseException:
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    return [out_dir / name for name, _fmt, _ont in plan]
+        yield
+    except OSError as err:
+        named = str(err.filename) if isinstance(err.filename, str | os.PathLike) else ""
+        if named and TMP_MARK not in named:
+            path = Path(named)
+        raise WriteError(path, err.strerror or str(err)) from err
+
+
+def out_dir_problem(out_dir: Path) -> str | None:
+    """Why `out_dir` cannot be an output folder (a file, under a file, not writable), or None."""
+    if out_dir.is_file():
+        return f"{out_dir} is a file, not a folder"
+    if out_dir.exists() and not out_dir.is_dir():
+        return f"{out_dir} exists and is not a folder"
+    existing = out_dir
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        return f"{existing} is a file, not a folder: {out_dir} cannot be made"
+    if existing.exists() and not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} is not writable"
+    return None
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process `pid` runs (on POSIX; elsewhere assume it does)."""
+    if pid == os.getpid() or os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it runs, as another user
+        return True
+    return True
+
+
+def _try_lock(fd: int, wait: bool) -> bool:
+    """flock `fd` exclusively; False if another process holds it (only without `wait`).
+    Where locks are not supported, pretend it is locked."""
+    if sys.platform == "win32":
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    except OSError:  # a file system without flock (some network ones): go on without
+        return True
+    return True
+
+
+@contextmanager
+def _folder_locked(folder: Path) -> Iterator[None]:
+    """The output folder locked: one build at a time recovers or commits in it."""
+    if sys.platform == "win32":
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        _try_lock(fd, wait=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if not DURABLE or sys.platform == "win32":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:  # not supported on every file system
+        pass
+    finally:
+        os.close(fd)
+
+
+def _owner_alive(staging: Path, pid: int) -> bool:
+    """Whether the build that made `staging` still runs: its pid is alive, or it holds the
+    folder's lock (which the kernel releases when a process dies, however it dies)."""
+    if _pid_alive(pid):
+        return True
+    try:
+        fd = os.open(staging / LOCK, os.O_RDWR)
+    except FileNotFoundError:  # made a moment ago, or its build died at once
+        try:
+            return time.time() - staging.stat().st_mtime < ORPHAN_AGE
+        except FileNotFoundError:
+            return True  # gone meanwhile
+    try:
+        return not _try_lock(fd, wait=False)
+    finally:
+        os.close(fd)
+
+
+def _read_journal(staging: Path) -> dict[str, list[str]] | None:
+    """The journal of a commit under way, its names checked to be plain file names."""
+    try:
+        raw = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):  # unreadable: there is nothing it can be trusted for
+        return None
+    journal: dict[str, list[str]] = {}
+    for key in ("names", "existed"):
+        names = raw.get(key, []) if isinstance(raw, dict) else []
+        journal[key] = [
+            n for n in names
+            if isinstance(n, str) and n not in ("", ".", "..") and "/" not in n
+            and os.sep not in n
+        ]  # fmt: skip
+    return journal
+
+
+def _move(source: Path, target: Path) -> None:
+    """Rename `source` over `target` (atomic on one file system)."""
+    os.replace(source, target)
+
+
+def _roll_back(out_dir: Path, staging: Path, journal: dict[str, list[str]]) -> None:
+    """Put back what a commit under way had replaced, and take away what it had added."""
+    existed = set(journal["existed"])
+    for name in journal["names"]:
+        target = out_dir / name
+        if name in existed:
+            backup = staging / BACKUPS / name
+            if os.path.lexists(backup):
+                _move(backup, target)
+        elif not os.path.lexists(staging / NEW / name):  # moved into place: it was not there before
+            target.unlink(missing_ok=True)
+    (staging / JOURNAL).unlink(missing_ok=True)
+    _fsync_folder(out_dir)
+
+
+def recover(out_dir: Path) -> list[Path]:
+    """Clean up after builds killed outright: roll back a commit a dead build left half done
+    (so the output folder is as before it), and remove the staging folders and temporary
+    files of dead processes. Returns what was removed."""
+    if not out_dir.is_dir():
+        return []
+    removed: list[Path] = []
+    with _writing(out_dir), _folder_locked(out_dir):
+        now = time.time()
+        for entry in sorted(os.scandir(out_dir), key=lambda e: e.name):
+            if not entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            staging = _STAGING.fullmatch(entry.name)
+            if staging is not None and entry.is_dir(follow_symlinks=False):
+                if _owner_alive(path, int(staging.group(1))):
+                    continue
+                journal = _read_journal(path)
+                if journal is not None:
+                    _roll_back(out_dir, path, journal)
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+                continue
+            atomic = _ATOMIC_TMP.fullmatch(entry.name)
+            if atomic is not None:
+                if _pid_alive(int(atomic.group(1))):
+                    continue
+                age = ORPHAN_AGE
+            elif _LEGACY_TMP.fullmatch(entry.name) is not None:
+                age = LEGACY_AGE
+            else:
+                continue
+            try:
+                stale = entry.is_file(follow_symlinks=False) and (
+                    now - entry.stat(follow_symlinks=False).st_mtime > age
+                )
+            except FileNotFoundError:
+                continue
+            if stale:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+class _HeldSignals:
+    """Ctrl-C, SIGTERM and SIGHUP held back while a commit runs, then acted on: a signal
+    ignored before stays ignored, one with the default action gets it (the process ends), one
+    with a handler (Python's KeyboardInterrupt, the CLI's) raises Interrupted."""
+
+    def __init__(self) -> None:
+        self.caught: list[int] = []
+        self.previous: dict[int, Any] = {}
+        self.committed = False
+
+    def _hold(self, signum: int, frame: FrameType | None) -> None:
+        self.caught.append(signum)
+
+    def __enter__(self) -> _HeldSignals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in _HELD_SIGNALS:
+                self.previous[signum] = signal.signal(signum, self._hold)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        if not self.caught:
+            return
+        signum = self.caught[0]
+        handler = self.previous.get(signum)
+        if handler == signal.SIG_IGN:
+            return
+        if handler in (signal.SIG_DFL, None):
+            signal.raise_signal(signum)
+        raise Interrupted(signum, self.committed)
+
+
+class OutputTransaction:
+    """Outputs staged in a private folder inside `out_dir`, all put in place by `commit`
+    or none (see the comment above). Use `output_transaction`."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.names: list[str] = []
+        self.committed = False
+        with _writing(out_dir):
+            out_dir.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=f"{TMP_MARK}{os.getpid()}-", dir=out_dir))
+            self._lock: int | None = os.open(self.staging / LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+            _try_lock(self._lock, wait=True)
+            os.mkdir(self.staging / NEW)
+
+    def write(self, name: str, content: bytes | Callable[[BinaryIO], None]) -> Path:
+        """Stage one output file: `content`, or what `content(handle)` writes."""
+        if name in self.names or not name or "/" in name or name.startswith("."):
+            raise ValueError(f"not a new output name: {name!r}")
+        path = self.staging / NEW / name
+        with _writing(self.out_dir / name), open(path, "xb") as handle:
+            if isinstance(content, bytes):
+                handle.write(content)
+            else:
+                content(handle)
+            handle.flush()
+            if DURABLE:
+                os.fsync(handle.fileno())
+        with _writing(self.out_dir / name):
+            os.chmod(path, 0o666 & ~_umask())  # ordinary files, as the umask says
+        self.names.append(name)
+        return self.out_dir / name
+
+    def paths(self) -> list[Path]:
+        """The output files, in the order they were staged."""
+        return [self.out_dir / name for name in self.names]
+
+    def commit(self) -> None:
+        """Replace the targets with the staged files, all or none (signals held meanwhile)."""
+        held = _HeldSignals()
+        with held, _writing(self.out_dir), _folder_locked(self.out_dir):
+            out = self.out_dir
+            existed = [n for n in self.names if os.path.lexists(out / n)]
+            os.mkdir(self.staging / BACKUPS)
+            for name in existed:
+                _backup(out / name, self.staging / BACKUPS / name)
+            journal = {"names": self.names, "existed": existed}
+            fresh = self.staging / f"{JOURNAL}.new"
+            fresh.write_text(json.dumps(journal), encoding="utf-8")
+            os.replace(fresh, self.staging / JOURNAL)
+            _fsync_folder(self.staging / BACKUPS)
+            _fsync_folder(self.staging)
+            try:
+                for name in self.names:
+                    _move(self.staging / NEW / name, out / name)
+                _fsync_folder(out)
+            except BaseException:
+                _roll_back(out, self.staging, journal)
+                raise
+            (self.staging / JOURNAL).unlink()  # the moment of commit
+            _fsync_folder(self.staging)
+            self.committed = held.committed = True
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the staging folder (the outputs are in place, or abandoned)."""
+        if self.staging.exists() and not (self.staging / JOURNAL).exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def _backup(target: Path, backup: Path) -> None:
+    """A hard link to `target` (a copy where links are not supported)."""
+    try:
+        os.link(target, backup, follow_symlinks=False)
+    except OSError:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(target)) from None
+        shutil.copy2(target, backup, follow_symlinks=False)
+
+
+@contextmanager
+def output_transaction(out_dir: Path) -> Iterator[OutputTransaction]:
+    """Stage outputs with `.write(name, content)`; at the end of the block they all replace
+    their targets in `out_dir`, or, if the block raises (an error, Ctrl-C, SIGTERM made an
+    exception), none does and the staging folder is removed. Leftovers of killed builds are
+    cleaned up first (`recover`)."""
+    recover(out_dir)
+    transaction = OutputTransaction(out_dir)
+    try:
+        with _writing(out_dir):  # what the block fails to write, as a WriteError too
+            yield transaction
+        transaction.commit()
+    finally:
+        transaction.discard()

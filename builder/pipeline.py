@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rdflib import Graph
@@ -15,20 +17,46 @@ from .graph import article_triples, data_prefixes, graph_iri
 from .load import load_corpus
 from .model import Corpus, check_corpus
 from .outputs import (
+    HTML_NAME,
+    OUTPUT_NAMES,
     OUTPUT_PLAN,
     ArticleTriples,
     GraphParts,
+    WriteError,
     ontology_triples,
-    write_all,
-    write_atomic,
+    out_dir_problem,
+    output_transaction,
+    recover,
+    serialize_to,
 )
 from .stores import choose_store, rdflib_graph
 from .vocab import DEFAULT_BASE, PREFIXES, shipped_vocabulary
 
 
-def check(inputs: list[str]) -> Corpus:
+class Progress:
+    """Told where a build is, stage by stage; this one ignores it (the CLI's shows it)."""
+
+    def articles(self, done: int, total: int) -> None:
+        """`done` of the `total` article folders read."""
+
+    def stage(self, text: str) -> None:
+        """A new stage begins ("checking the graph: 312,000 triples")."""
+
+    def step(self, text: str) -> None:
+        """Progress within a stage ("making triples: 120/300 articles"), often: throttle."""
+
+    def finished(self, summary: str) -> None:
+        """The build is over, its outputs in place."""
+
+
+QUIET = Progress()
+
+
+def check(inputs: list[str], progress: Progress = QUIET) -> Corpus:
     """Load and check the fact files (raises InputError on bad input)."""
-    return check_corpus(load_corpus(inputs), shipped_vocabulary())
+    raw = load_corpus(inputs, progress.articles)
+    progress.stage(f"checking the facts of {len(raw):,} articles")
+    return check_corpus(raw, shipped_vocabulary())
 
 
 @dataclass
@@ -67,21 +95,23 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def build(inputs: list[str], base: str = DEFAULT_BASE) -> Built:
+def build(inputs: list[str], base: str = DEFAULT_BASE, progress: Progress = QUIET) -> Built:
     """Check the inputs and make the triples of every article."""
     with _no_cyclic_gc():
-        return _build(inputs, base)
+        return _build(inputs, base, progress)
 
 
-def _build(inputs: list[str], base: str) -> Built:
-    corpus = check(inputs)
+def _build(inputs: list[str], base: str, progress: Progress) -> Built:
+    corpus = check(inputs, progress)
     built = Built(corpus, base)
+    total = len(corpus.articles)
+    progress.stage(f"making triples of {total:,} articles")
     for article, own, shared in article_triples(corpus, shipped_vocabulary(), base):
         built.triples[article.id] = ArticleTriples(graph_iri(base, article.id).value, own, shared)
+        progress.step(f"making triples: {len(built.triples):,}/{total:,} articles")
     return built
 
 
-HTML_NAME = "graph.html"
 HTML_MAX_NODES = 2000  # the build's overview page keeps the most central entities of a corpus
 
 
@@ -93,12 +123,24 @@ def build_to(
     store: str = "auto",
     outputs: Iterable[str] = OUTPUT_PLAN,
     shacl: str = "auto",
+    progress: Progress = QUIET,
 ) -> list[Path]:
-    """Build, run the checks `validate` runs, and write every output file into `out_dir`;
-    nothing is written on bad input (InputError) or on a failed check (ViolationError)."""
-    built = build(inputs, base)
+    """Build, run the checks `validate` runs, and write every output file into `out_dir`, as
+    one transaction: the files are written into a staging folder and replace their targets
+    only once all are written, so on bad input (InputError), a failed check
+    (ViolationError), a failure to write (WriteError) or an interrupt (KeyboardInterrupt,
+    `Interrupted`) at any step `out_dir` is left as it was. Leftovers of builds killed
+    outright (SIGKILL) are cleaned up first; see `outputs.output_transaction`."""
+    problem = out_dir_problem(out_dir)
+    if problem is not None:
+        raise WriteError(out_dir, problem)
+    start = time.perf_counter()
+    recover(out_dir)  # even when this build fails, a commit a killed one left is undone
+    built = build(inputs, base, progress)
     from .checks import check_graph  # checks import this module
 
+    triples = len(built.parts().data())
+    progress.stage(f"checking the graph: {triples:,} triples")
     report = check_graph(built, shacl)
     if report.problems:
         raise ViolationError(report.problems)
@@ -106,10 +148,22 @@ def build_to(
     if html:
         from .viz import graph_html  # the page needs jinja2 and networkx: load them only here
 
+        progress.stage(f"drawing {HTML_NAME}")
         page, _view = graph_html(built.graph(store=store), max_nodes=HTML_MAX_NODES)
-    with _no_cyclic_gc():
-        written = write_all(built.parts(), out_dir, outputs)
-    if page is not None:
-        write_atomic(out_dir / HTML_NAME, page)
-        written.append(out_dir / HTML_NAME)
-    return written
+    plan = [(OUTPUT_NAMES[key], *OUTPUT_PLAN[key]) for key in outputs]
+    with _no_cyclic_gc(), output_transaction(out_dir) as transaction:
+        for index, (name, fmt, with_ontology) in enumerate(plan, 1):
+            progress.stage(f"writing {name} ({index}/{len(plan) + (page is not None)})")
+            transaction.write(
+                name, partial(serialize_to, built.parts(), fmt, with_ontology=with_ontology)
+            )
+        if page is not None:
+            progress.stage(f"writing {HTML_NAME} ({len(plan) + 1}/{len(plan) + 1})")
+            transaction.write(HTML_NAME, page)
+    seconds = time.perf_counter() - start
+    articles = len(built.triples)
+    progress.finished(
+        f"built {articles:,} article{'' if articles == 1 else 's'}, {triples:,} triples "
+        f"in {seconds:.1f} s"
+    )
+    return transaction.paths()

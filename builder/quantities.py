@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 UNIT = "http://qudt.org/vocab/unit/"
 
@@ -36,6 +36,7 @@ COUNT_WORDS: dict[str, str] = {
 }
 COUNT_UNIT = UNIT + "NUM"
 FRACTION_STEP = Decimal("0.0000000001")  # 1/3 -> 33.3333333333 percent
+MAX_DIGITS = 18  # digits of a number: times 亿, it stays exact in the 28 digits of a Decimal
 
 MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 PREFIX_QUALIFIERS = {
@@ -101,12 +102,15 @@ def parse_quantity(text: str) -> Quantity:
     elif match["cls"] and unit_word not in COUNT_WORDS:
         raise QuantityError(f"{match['cls']!r} must be followed by a count word in {text!r}")
     number_text = match["num"]
+    if sum(ch.isdigit() for ch in number_text) > MAX_DIGITS:
+        raise QuantityError(f"more than {MAX_DIGITS} digits in {text!r}: not a figure")
     if "/" in number_text:
         numerator, denominator = number_text.split("/")
         if int(denominator) == 0:
             raise QuantityError(f"division by zero in {text!r}")
         # a fraction is a share: written in percent like the article's other shares
-        value = (100 * Decimal(numerator) / Decimal(denominator)).quantize(FRACTION_STEP)
+        with localcontext(prec=2 * MAX_DIGITS):  # exact: 100 x 18 digits, 10 decimals
+            value = (100 * Decimal(numerator) / Decimal(denominator)).quantize(FRACTION_STEP)
     else:
         value = Decimal(number_text)
     if match["mult"]:
@@ -144,7 +148,9 @@ _ORDINALS = {
     "九": 9,
     "十": 10,
 }
-_RANK = re.compile(r"^(?P<scope>全市|全省|全国|各区)?第(?P<n>\d+|[一二三四五六七八九十])(?:名)?$")
+_RANK = re.compile(
+    r"^(?P<scope>全市|全省|全国|各区)?第(?P<n>[0-9]{1,6}|[一二三四五六七八九十])(?:名)?\Z"
+)
 RANK_SCOPES = {"全市": "City", "全省": "Province", "全国": "Country"}
 
 
