@@ -24,6 +24,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from . import resolver
+from .errors import EXIT_VIOLATIONS, LuohuKGError
 from .outputs import write_atomic
 from .resolver import NOT_ENTITY_CLASS_IRIS, NameIndex, resolve
 from .resolver import EntityLookupError as EntityLookupError  # raised by EntityGraph.resolve
@@ -68,8 +69,14 @@ STANDARD_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-class NoPathError(ValueError):
-    """Two entities with no path between them."""
+class NoPathError(LuohuKGError, ValueError):
+    """Two entities with no path between them (exit code 1: an answer, not bad input)."""
+
+    exit_code = EXIT_VIOLATIONS
+
+    def lines(self) -> list[str]:
+        """The message as it is: no path is a result, not an error."""
+        return [str(self)]
 
 
 @dataclass(frozen=True)

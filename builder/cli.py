@@ -1,11 +1,13 @@
 """The `luohu-kg` command line: each command parses its arguments and calls plain functions.
 
-Commands live in `cli_build.py` (fact files → graph), `cli_graph.py` (HTML view, analytics)
-and here (`query`); modules are imported only when their command runs, so that
-`luohu-kg query` starts without loading rdflib.
+Commands live in `cli_build.py` (fact files → graph), `cli_graph.py` (HTML view, analytics),
+`cli_server.py`, `cli_synth.py`, `cli_new.py` and here (`query`); modules are imported only
+when their command runs, so that `luohu-kg query` starts without loading rdflib. Every
+command is a `cli_options.HandledCommand`: the one place where errors become messages.
 
-Exit codes: 0 success; 1 violations found (validate), coverage incomplete (coverage) or no
-path (path); 2 usage error or bad input (the message names file, line and fact).
+Exit codes: 0 success; 1 violations found (validate, build), coverage incomplete (coverage),
+no path (path) or an output not written (build); 2 usage error or bad input (the message
+names file, line and fact); 128 + the signal when interrupted (130 Ctrl-C, 143 SIGTERM).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import EXIT_INPUT
+from .cli_options import HandledCommand
+from .errors import LuohuKGError
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -108,7 +111,7 @@ the SPARQL 1.1 result formats, unchanged.
 """
 
 
-@main.command("query", help=QUERY_HELP)
+@main.command("query", cls=HandledCommand, help=QUERY_HELP)
 @click.argument("name", required=False)
 @click.option("--sparql", metavar="TEXT", help="Run this query text instead of a named one.")
 @click.option(
@@ -159,7 +162,7 @@ def query_command(
     wide: bool,
     bom: bool,
 ) -> None:
-    from .query import QueryError, catalog, catalog_listing
+    from .query import catalog, catalog_listing
 
     if width is not None and wide:
         raise click.UsageError("give --width N or --wide, not both")
@@ -175,11 +178,7 @@ def query_command(
         return
     if (name is None) == (sparql is None):
         raise click.UsageError("give a query NAME (or FILE.rq) or --sparql TEXT")
-    try:
-        content = _run_query(name, sparql, _parse_params(params), fmt, infer, data, endpoint, fit)
-    except QueryError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(EXIT_INPUT)
+    content = _run_query(name, sparql, _parse_params(params), fmt, infer, data, endpoint, fit)
     if bom:
         from .query import BOM
 
@@ -236,8 +235,7 @@ def _write(content: bytes, output: str | None) -> None:
     try:
         write_atomic(Path(output), content)
     except OSError as err:
-        click.echo(f"error: cannot write {output}: {err.strerror or err}", err=True)
-        sys.exit(EXIT_INPUT)
+        raise LuohuKGError(f"cannot write {output}: {err.strerror or err}") from err
 
 
 def missing_data(spec: str) -> str | None:
@@ -246,9 +244,9 @@ def missing_data(spec: str) -> str | None:
 
     if glob.has_magic(spec) or Path(spec).exists():
         return None
-    from .query import RDF_EXTENSIONS
+    from .formats import from_path
 
-    kind = "file" if Path(spec).suffix in RDF_EXTENSIONS else "folder"
+    kind = "file" if from_path(Path(spec)) is not None else "folder"
     return f"no such {kind}: {spec}"
 
 
@@ -305,8 +303,7 @@ def _open_store(data: str | None, infer: str) -> ox.Store:
     from .query import load_store, store_from_triples
 
     if data is not None and (missing := missing_data(data)) is not None:
-        click.echo(f"error: {missing}", err=True)
-        sys.exit(EXIT_INPUT)
+        raise LuohuKGError(missing)
     path = Path(data) if data is not None else BUILT_GRAPH
     if path.is_file():
         if data is None:
@@ -314,16 +311,10 @@ def _open_store(data: str | None, infer: str) -> ox.Store:
         store = load_store(path)
     else:
         from .cli_options import data_inputs
-        from .errors import InputError
         from .pipeline import build
 
         inputs = [data] if data is not None else data_inputs(())
-        try:
-            store = store_from_triples(build(inputs).parts().everything())
-        except InputError as err:
-            for problem in err.problems:
-                click.echo(str(problem), err=True)
-            sys.exit(EXIT_INPUT)
+        store = store_from_triples(build(inputs).parts().everything())
     if infer != "none":
         from .inference import with_inference
 

@@ -19,10 +19,10 @@ import click
 from .analytics import graphml_bytes
 from .checks import SHACL_AUTO_LIMIT, check_graph
 from .cli_options import (
+    command,
     data_inputs,
     data_options,
     interrupt_exit_code,
-    reports_input_errors,
     signal_name,
     store_option,
 )
@@ -41,7 +41,6 @@ from .pipeline import Progress, build, build_to, check
 from .stats import format_stats
 
 EXPORT_FORMATS = sorted([*FORMATS, "graphml"])
-EXIT_WRITE = 1  # the outputs could not be written (the output folder is left as it was)
 PROGRESS_FROM = 16  # articles: smaller builds take seconds and show no progress
 
 
@@ -120,7 +119,7 @@ def signals_interrupt() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-@click.command("build")
+@command("build")
 @data_options
 @click.option(
     "--out",
@@ -147,7 +146,6 @@ def signals_interrupt() -> Iterator[None]:
     "violation queries always run.",
 )
 @store_option
-@reports_input_errors
 def build_command(
     data: tuple[str, ...],
     base: str,
@@ -177,7 +175,7 @@ def build_command(
     except WriteError as err:
         progress.clear()
         click.echo(f"error: {err}; {out} left as it was", err=True)
-        sys.exit(EXIT_WRITE)
+        sys.exit(err.exit_code)
     except KeyboardInterrupt as err:  # Ctrl-C, or Interrupted by SIGTERM or SIGHUP
         progress.clear()
         if getattr(err, "committed", False):
@@ -191,7 +189,7 @@ def build_command(
         click.echo(f"wrote {path}")
 
 
-@click.command("validate")
+@command("validate")
 @data_options
 @click.option(
     "--shacl",
@@ -201,7 +199,6 @@ def build_command(
     help=f"Run pySHACL (auto: up to {SHACL_AUTO_LIMIT:,} triples; above, only the "
     "violation queries run, on Oxigraph).",
 )
-@reports_input_errors
 def validate_command(data: tuple[str, ...], base: str, shacl: str) -> None:
     """Check the facts, validate with the SHACL shapes, and run the *-violation queries."""
     built = build(data_inputs(data), base)
@@ -218,12 +215,11 @@ def validate_command(data: tuple[str, ...], base: str, shacl: str) -> None:
     sys.exit(EXIT_OK)
 
 
-@click.command("export")
+@command("export")
 @data_options
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl")
 @click.option("-o", "--output", type=click.Path(), help="File to write (default: stdout).")
 @click.option("--no-ontology", is_flag=True, help="Data only, without the ontology.")
-@reports_input_errors
 def export_command(
     data: tuple[str, ...], base: str, fmt: str, output: str | None, no_ontology: bool
 ) -> None:
@@ -240,10 +236,9 @@ def export_command(
         click.echo(f"wrote {output}", err=True)
 
 
-@click.command("coverage")
+@command("coverage")
 @data_options
 @click.option("-v", "--verbose", is_flag=True, help="List covered mentions too.")
-@reports_input_errors
 def coverage_command(data: tuple[str, ...], base: str, verbose: bool) -> None:
     """Every number and name of the article text, and whether a fact captures it."""
     text, complete = format_report(corpus_coverage(check(data_inputs(data))), verbose)
@@ -251,10 +246,9 @@ def coverage_command(data: tuple[str, ...], base: str, verbose: bool) -> None:
     sys.exit(EXIT_OK if complete else EXIT_VIOLATIONS)
 
 
-@click.command("stats")
+@command("stats")
 @data_options
 @store_option
-@reports_input_errors
 def stats_command(data: tuple[str, ...], base: str, store: str) -> None:
     """Counts of the data graph by class and property."""
     click.echo(format_stats(build(data_inputs(data), base).graph(store=store)))

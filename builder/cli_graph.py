@@ -12,8 +12,6 @@ import click
 
 from .analytics import (
     EntityGraph,
-    EntityLookupError,
-    NoPathError,
     analyze,
     format_focus,
     format_path,
@@ -21,8 +19,8 @@ from .analytics import (
     graphml_bytes,
     shortest_path,
 )
-from .cli_options import data_inputs, data_options, reports_input_errors
-from .errors import EXIT_INPUT, EXIT_VIOLATIONS
+from .cli_options import command, data_inputs, data_options
+from .errors import LuohuKGError
 from .outputs import write_atomic
 from .pipeline import build
 from .viz import focus_path, render_html, select_view
@@ -39,8 +37,7 @@ def _inputs(data: tuple[str, ...]) -> list[str]:
     for spec in data:
         problem = missing_data(spec)
         if problem is not None:
-            click.echo(f"error: {problem}", err=True)
-            sys.exit(EXIT_INPUT)
+            raise LuohuKGError(problem)
     return data_inputs(data)
 
 
@@ -48,12 +45,7 @@ def _entity_graph(data: tuple[str, ...], base: str) -> EntityGraph:
     return EntityGraph.from_rdf(build(_inputs(data), base).graph())
 
 
-def _lookup_failed(err: EntityLookupError) -> None:
-    click.echo(f"error: {err}", err=True)
-    sys.exit(EXIT_INPUT)
-
-
-@click.command("viz")
+@command("viz")
 @data_options
 @click.option(
     "-o",
@@ -77,7 +69,6 @@ def _lookup_failed(err: EntityLookupError) -> None:
     help="Keep only the N most central entities (PageRank).",
 )
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of labels.")
-@reports_input_errors
 def viz_command(
     data: tuple[str, ...],
     base: str,
@@ -95,11 +86,7 @@ def viz_command(
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus")
     eg = _entity_graph(data, base)
-    try:
-        view = select_view(eg, focus, 1 if depth is None else depth, max_nodes, base)
-    except EntityLookupError as err:
-        _lookup_failed(err)
-        return
+    view = select_view(eg, focus, 1 if depth is None else depth, max_nodes, base)
     if out_file is not None:
         path = Path(out_file)
     elif view.focus is not None:
@@ -117,35 +104,28 @@ def viz_command(
     )
 
 
-@click.command("analyze")
+@command("analyze")
 @data_options
 @click.option("--top", "top", type=click.IntRange(min=0), default=10, show_default=True)
 @click.option("--focus", metavar="ENTITY", help=f"Also report on this entity ({ENTITY_NAMES}).")
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of labels.")
-@reports_input_errors
 def analyze_command(
     data: tuple[str, ...], base: str, top: int, focus: str | None, lang: str
 ) -> None:
     """Central entities (PageRank), connected components and the degree distribution."""
     eg = _entity_graph(data, base)
-    center = None
-    if focus is not None:
-        try:
-            center = eg.resolve(focus, base)
-        except EntityLookupError as err:
-            _lookup_failed(err)
+    center = eg.resolve(focus, base) if focus is not None else None
     click.echo(format_report(eg, analyze(eg, top), lang))
     if center is not None:
         click.echo("")
         click.echo(format_focus(eg, center, lang, base))
 
 
-@click.command("path")
+@command("path")
 @data_options
 @click.argument("start")
 @click.argument("end")
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of labels.")
-@reports_input_errors
 def path_command(data: tuple[str, ...], base: str, start: str, end: str, lang: str) -> None:
     """A shortest path between two entities, links either way.
 
@@ -153,24 +133,15 @@ def path_command(data: tuple[str, ...], base: str, start: str, end: str, lang: s
     alternative label, fact id (luohu), prefixed name (lkd:luohu) or IRI.
     """
     eg = _entity_graph(data, base)
-    try:
-        a, b = eg.resolve(start, base), eg.resolve(end, base)
-    except EntityLookupError as err:
-        _lookup_failed(err)
-        return
-    try:
-        steps = shortest_path(eg, a, b)
-    except NoPathError as err:
-        click.echo(str(err), err=True)
-        sys.exit(EXIT_VIOLATIONS)
+    a, b = eg.resolve(start, base), eg.resolve(end, base)
+    steps = shortest_path(eg, a, b)  # NoPathError: exit code 1
     click.echo(format_path(eg, a, steps, lang))
     click.echo(f"({len(steps)} links)")
 
 
-@click.command("export-graphml")
+@command("export-graphml")
 @data_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (default: stdout).")
-@reports_input_errors
 def export_graphml_command(data: tuple[str, ...], base: str, output: str | None) -> None:
     """The entity graph as GraphML, for Gephi (labels, classes, PageRank as attributes)."""
     content = graphml_bytes(build(_inputs(data), base).graph())

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from .scaffold import NewArticle, ScaffoldError, new_article
+from .cli_options import command
+from .scaffold import NewArticle, new_article
 
 
-@click.command("new-article")
+@command("new-article")
 @click.argument("article_id")
 @click.option(
     "--text",
@@ -59,10 +60,7 @@ def new_article_command(
     spec = NewArticle(
         article_id, text_file, published, title_en, publisher, author, rights, reference_year
     )
-    try:
-        folder = new_article(data_dir, spec)
-    except ScaffoldError as err:
-        raise click.UsageError(str(err)) from err
+    folder = new_article(data_dir, spec)
     click.echo(f"wrote {folder}/: article.txt, article.yaml, facts.yaml, coverage.yaml")
     click.echo(f"next: luohu-kg validate --data {data_dir}; luohu-kg coverage --data {data_dir}")
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 
 import click
 
-from .errors import EXIT_INPUT, EXIT_VIOLATIONS, BaseIRIError, InputError, ViolationError
+from .errors import LuohuKGError
 from .prefixes import DEFAULT_BASE
 from .resources import default_data_dir
 
@@ -55,32 +54,28 @@ def data_options(func: F) -> F:
     return func
 
 
-def reports_input_errors(func: F) -> F:
-    """Turn bad input into its located messages on stderr and exit code 2, a graph that
-    fails its checks into located messages and exit code 1, and Ctrl-C into exit code 130
-    (click's own handler would say "Aborted!" and exit 1, the code of a failed check)."""
+class HandledCommand(click.Command):
+    """A command whose errors are reported in one place: a `LuohuKGError` prints its lines on
+    stderr and exits with its code (2 bad input, 1 a failed check or write); Ctrl-C, SIGTERM
+    and SIGHUP exit with 128 + the signal (click's own handler would say "Aborted!" and exit
+    1, the code of a failed check)."""
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; report what it raised."""
         try:
-            return func(*args, **kwargs)
-        except InputError as err:
-            for problem in err.problems:
-                click.echo(str(problem), err=True)
-            sys.exit(EXIT_INPUT)
-        except BaseIRIError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(EXIT_INPUT)
-        except ViolationError as err:
-            for problem in err.problems:
-                click.echo(str(problem), err=True)
-            click.echo(f"{len(err.problems)} violation(s): nothing written", err=True)
-            sys.exit(EXIT_VIOLATIONS)
+            return super().invoke(ctx)
+        except LuohuKGError as err:
+            for line in err.lines():
+                click.echo(line, err=True)
+            sys.exit(err.exit_code)
         except KeyboardInterrupt as err:
             click.echo(f"interrupted ({signal_name(err)})", err=True)
             sys.exit(interrupt_exit_code(err))
 
-    return wrapper  # type: ignore[return-value]
+
+def command(name: str, **settings: Any) -> Callable[[F], click.Command]:
+    """`click.command` with the project's error handling (HandledCommand)."""
+    return click.command(name, cls=HandledCommand, **settings)
 
 
 def store_option(func: F) -> F:

@@ -10,15 +10,13 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
 
 import click
 
-from .cli_options import data_inputs, data_options, reports_input_errors
-from .errors import EXIT_INPUT
+from .cli_options import command, data_inputs, data_options
 from .front import running_front
 from .server import (
     DEFAULT_HOST,
@@ -43,20 +41,6 @@ from .server import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 BUILT_TRIG = Path("out") / "luohu-kg.trig"
-
-
-def reports_server_errors(func: F) -> F:
-    """Turn a ServerError (no oxigraph, busy port, HTTP error...) into one line and exit 2."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ServerError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(EXIT_INPUT)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def graph_to_use(data: tuple[str, ...], base: str) -> GraphData:
@@ -101,7 +85,7 @@ def store_directory(location: str | None) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@click.command("serve")
+@command("serve")
 @data_options
 @click.option(
     "--port",
@@ -137,8 +121,6 @@ def store_directory(location: str | None) -> Iterator[Path]:
     help="Run federated queries (SERVICE), which make the server send requests to other "
     "hosts. Refused by default.",
 )
-@reports_input_errors
-@reports_server_errors
 def serve_command(
     data: tuple[str, ...],
     base: str,
@@ -197,7 +179,7 @@ def _announce(url: str, store: Path, kept: bool, writable: bool) -> None:
 PASSWORD_VARIABLE = "LUOHU_KG_PASSWORD"  # the password for `publish --user`
 
 
-@click.command("publish")
+@command("publish")
 @click.option(
     "--endpoint",
     required=True,
@@ -232,8 +214,6 @@ PASSWORD_VARIABLE = "LUOHU_KG_PASSWORD"  # the password for `publish --user`
     show_default=True,
     help="Seconds to wait for the server to answer.",
 )
-@reports_input_errors
-@reports_server_errors
 def publish_command(
     endpoint: str,
     graph: str | None,

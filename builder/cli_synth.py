@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from .cli_options import command
 from .synth import DEFAULT_FACTS_PER_ARTICLE, write_corpus
 
 
-@click.command("synth")
+@command("synth")
 @click.option(
     "--articles", "-n", type=click.IntRange(min=0), required=True, help="Number of articles."
 )

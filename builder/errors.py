@@ -1,12 +1,17 @@
-"""Errors with the location of the bad input, and the CLI's exit codes."""
+"""The project's errors, with the location of the bad input, and the CLI's exit codes.
+
+Every error a user can meet derives from `LuohuKGError`, which knows its exit code and the
+lines to print; the command line has one handler for them (`cli_options.HandledCommand`).
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import ClassVar
 
 EXIT_OK = 0
-EXIT_VIOLATIONS = 1
+EXIT_VIOLATIONS = 1  # also: no path found, coverage incomplete, an output not written
 EXIT_INPUT = 2
 
 
@@ -51,25 +56,46 @@ def shown(text: str, limit: int = SHOWN_VALUE) -> str:
     return escaped(text[:limit]) + "…"
 
 
-class BaseIRIError(ValueError):
+class LuohuKGError(Exception):
+    """An error the user must hear about: printed as `lines()`, then exit with `exit_code`."""
+
+    exit_code: ClassVar[int] = EXIT_INPUT
+
+    def lines(self) -> list[str]:
+        """What the command line prints, one line each (on stderr)."""
+        return [f"error: {line}" for line in str(self).splitlines() or [type(self).__name__]]
+
+
+class BaseIRIError(LuohuKGError, ValueError):
     """A base IRI the graph cannot be minted under (exit code 2)."""
 
 
-class InputError(Exception):
+class InputError(LuohuKGError):
     """The input cannot be built; carries every problem found (exit code 2)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def lines(self) -> list[str]:
+        """One `FILE:LINE: FACT-ID: message` line per problem."""
+        return [str(p) for p in self.problems]
+
     def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
         # lets the error cross from a worker process (parallel loading) intact
         return (InputError, (self.problems,))
 
 
-class ViolationError(Exception):
+class ViolationError(LuohuKGError):
     """The graph breaks a SHACL shape or a *-violation check (exit code 1); nothing is written."""
+
+    exit_code = EXIT_VIOLATIONS
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        """One line per violation, then how many and that nothing was written."""
+        found = [str(p) for p in self.problems]
+        return [*found, f"{len(found)} violation(s): nothing written"]

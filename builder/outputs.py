@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from . import resources
+from .errors import EXIT_VIOLATIONS, LuohuKGError
 from .vocab import ONTOLOGY_IRI, PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -389,8 +390,10 @@ _HELD_SIGNALS = tuple(
 )
 
 
-class WriteError(Exception):
-    """An output could not be written; the output folder is left as it was."""
+class WriteError(LuohuKGError):
+    """An output could not be written; the output folder is left as it was (exit code 1)."""
+
+    exit_code = EXIT_VIOLATIONS
 
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path

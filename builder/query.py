@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import resources
+from .errors import LuohuKGError
 from .prefixes import DEFAULT_BASE, PREFIXES
 from .resolver import EntityLookupError, is_entity, resolve
 from .tables import (
@@ -87,7 +88,7 @@ VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 AD_HOC = "sparql"  # the name of the CatalogQuery made of --sparql TEXT
 
 
-class QueryError(Exception):
+class QueryError(LuohuKGError):
     """A query or parameter that cannot be run (exit code 2)."""
 
 

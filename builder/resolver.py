@@ -28,6 +28,7 @@ import shlex
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from .errors import LuohuKGError
 from .prefixes import ONTOLOGY_NS, PREFIXES
 
 # provenance nodes: what states a fact or relation (and who), not things the article is about
@@ -45,7 +46,7 @@ _CURIE = re.compile(r"^(?P<prefix>[A-Za-z][\w.-]*):(?P<local>[^\s<>\"{}|^`\\]*)$
 _ID = re.compile(r"^[\w.~-]+(?:/[\w.~-]+)*$", re.ASCII)
 
 
-class EntityLookupError(ValueError):
+class EntityLookupError(LuohuKGError, ValueError):
     """A name that matches no entity, or more than one (exit code 2)."""
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .dates import DateError, parse_date
+from .errors import LuohuKGError
 from .load import ARTICLE_META
 from .model import ID_PATTERN
 
@@ -35,7 +36,7 @@ skips: []
 """
 
 
-class ScaffoldError(ValueError):
+class ScaffoldError(LuohuKGError, ValueError):
     """The folder cannot be made as asked (exit code 2)."""
 
 

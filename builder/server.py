@@ -47,6 +47,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from . import formats
+from .errors import LuohuKGError
 from .prefixes import DEFAULT_BASE, PREFIXES
 from .query import (
     CatalogQuery,
@@ -74,7 +75,7 @@ EXCERPT = 300  # characters of an error body shown to the user
 Term = ox.NamedNode | ox.Literal
 
 
-class ServerError(Exception):
+class ServerError(LuohuKGError):
     """The server cannot be started or reached, or refused a request (exit code 2)."""
 
 
