@@ -21,6 +21,8 @@ READABLE: tuple[ox.RdfFormat, ...] = (
 )
 # what the builder writes: RDF/XML cannot hold named graphs and is not written
 WRITABLE: tuple[ox.RdfFormat, ...] = READABLE[:-1]
+# written with the named graphs of the articles (JSON-LD could hold them, but is written flat)
+QUAD_WRITTEN: tuple[ox.RdfFormat, ...] = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
 # formats uploaded with the Graph Store protocol: one graph, line- or block-oriented text
 UPLOADABLE: tuple[ox.RdfFormat, ...] = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
 

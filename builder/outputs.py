@@ -22,18 +22,12 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from . import resources
+from . import formats, resources
 from .errors import EXIT_VIOLATIONS, LuohuKGError
 from .vocab import ONTOLOGY_IRI, PREFIXES
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-}
-QUAD_FORMATS = {"trig", "nq"}
+FORMATS: dict[str, ox.RdfFormat] = {formats.key(f): f for f in formats.WRITABLE}
+QUAD_FORMATS = {formats.key(f) for f in formats.QUAD_WRITTEN}
 OUTPUT_NAMES = {
     "ttl": "luohu-kg.ttl",
     "data-ttl": "luohu-kg-data.ttl",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
+from . import formats, resources
 from .errors import LuohuKGError
 from .prefixes import DEFAULT_BASE, PREFIXES
 from .resolver import EntityLookupError, is_entity, resolve
@@ -40,14 +40,6 @@ RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
-}
-RDF_EXTENSIONS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
 }
 # entities (of any class: filtered in Python by resolver.is_entity) with a label equal to
 # ?wanted ignoring case; the kind is a string, not a boolean: Virtuoso answers a bound true as 1
@@ -174,9 +166,10 @@ def find_query(spec: str) -> CatalogQuery:
 
 def load_store(path: Path) -> ox.Store:
     """An in-memory store holding one RDF file."""
-    fmt = RDF_EXTENSIONS.get(path.suffix)
+    fmt = formats.from_path(path)
     if fmt is None:
-        raise QueryError(f"cannot tell the RDF format of {path} (use {', '.join(RDF_EXTENSIONS)})")
+        known = ", ".join(f".{k}" for k in formats.keys(formats.READABLE))
+        raise QueryError(f"cannot tell the RDF format of {path} (use {known})")
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=fmt)
