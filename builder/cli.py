@@ -238,18 +238,6 @@ def _write(content: bytes, output: str | None) -> None:
         raise LuohuKGError(f"cannot write {output}: {err.strerror or err}") from err
 
 
-def missing_data(spec: str) -> str | None:
-    """The message for a --data path that does not exist (globs are left to the loader)."""
-    import glob
-
-    if glob.has_magic(spec) or Path(spec).exists():
-        return None
-    from .formats import from_path
-
-    kind = "file" if from_path(Path(spec)) is not None else "folder"
-    return f"no such {kind}: {spec}"
-
-
 def stale_build(built: Path, data_dir: Path) -> tuple[Path, float] | None:
     """The newest source file (under `data_dir` or the ontology) changed after `built` was
     written, with its time; None when the built graph is up to date."""
@@ -300,6 +288,7 @@ def _warn_if_stale(built: Path) -> None:
 
 def _open_store(data: str | None, infer: str) -> ox.Store:
     """The store to query: a built RDF file, or a data folder built in memory."""
+    from .cli_options import missing_data
     from .query import load_store, store_from_triples
 
     if data is not None and (missing := missing_data(data)) is not None:

@@ -20,7 +20,6 @@ from .analytics import (
     shortest_path,
 )
 from .cli_options import command, data_inputs, data_options
-from .errors import LuohuKGError
 from .outputs import write_atomic
 from .pipeline import build
 from .viz import focus_path, render_html, select_view
@@ -30,19 +29,8 @@ FULL_VIEW = Path("out") / "graph.html"
 ENTITY_NAMES = "by zh/en label, alternative label, fact id, prefixed name (lkd:…) or IRI"
 
 
-def _inputs(data: tuple[str, ...]) -> list[str]:
-    """The data inputs; a path that does not exist is a clear error (exit code 2)."""
-    from .cli import missing_data
-
-    for spec in data:
-        problem = missing_data(spec)
-        if problem is not None:
-            raise LuohuKGError(problem)
-    return data_inputs(data)
-
-
 def _entity_graph(data: tuple[str, ...], base: str) -> EntityGraph:
-    return EntityGraph.from_rdf(build(_inputs(data), base).graph())
+    return EntityGraph.from_rdf(build(data_inputs(data), base).graph())
 
 
 @command("viz")
@@ -144,7 +132,7 @@ def path_command(data: tuple[str, ...], base: str, start: str, end: str, lang: s
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (default: stdout).")
 def export_graphml_command(data: tuple[str, ...], base: str, output: str | None) -> None:
     """The entity graph as GraphML, for Gephi (labels, classes, PageRank as attributes)."""
-    content = graphml_bytes(build(_inputs(data), base).graph())
+    content = graphml_bytes(build(data_inputs(data), base).graph())
     if output is None:
         sys.stdout.buffer.write(content)
     else:

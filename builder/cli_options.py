@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -34,8 +35,24 @@ def signal_name(err: KeyboardInterrupt) -> str:
     return signal.Signals(getattr(err, "signum", signal.SIGINT)).name
 
 
+def missing_data(spec: str) -> str | None:
+    """The message for a --data path that does not exist (globs are left to the loader)."""
+    import glob
+
+    if glob.has_magic(spec) or Path(spec).exists():
+        return None
+    from .formats import from_path
+
+    kind = "file" if from_path(Path(spec)) is not None else "folder"
+    return f"no such {kind}: {spec}"
+
+
 def data_inputs(data: tuple[str, ...]) -> list[str]:
-    """The `--data` values, or the default data folder when none is given."""
+    """The `--data` values, or the default data folder when none is given; a path that does
+    not exist is an error naming it (exit code 2)."""
+    for spec in data:
+        if (problem := missing_data(spec)) is not None:
+            raise LuohuKGError(problem)
     return list(data) if data else [str(default_data_dir())]
 
 

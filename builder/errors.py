@@ -6,7 +6,9 @@ lines to print; the command line has one handler for them (`cli_options.HandledC
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -54,6 +56,14 @@ def shown(text: str, limit: int = SHOWN_VALUE) -> str:
     if len(text) <= limit:
         return escaped(text)
     return escaped(text[:limit]) + "…"
+
+
+def did_you_mean(word: str, choices: Iterable[str], quote: str = "`") -> str:
+    """ "; did you mean `X`?" for the closest of the choices, or "" when none is close."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(f"{quote}{c}{quote}" for c in close) + "?"
 
 
 class LuohuKGError(Exception):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import DateError, DateValue, Instant, Period, parse_as_of, parse_date, parse_period
-from .errors import InputError, Problem
+from .errors import InputError, Problem, did_you_mean
 from .load import Mapping, RawArticle, kind_of
 from .quantities import Quantity, QuantityError, parse_percent, parse_quantity, parse_rank
 from .vocab import Vocabulary
@@ -249,7 +250,13 @@ class _Checker:
         start = text.find(quote)
         if start < 0:
             shown = quote if len(quote) <= 40 else quote[:40] + "…"
-            self.problem(file, line, fid, f"evidence not found in {article.text_file}: {shown!r}")
+            near = nearest_passage(text, quote)
+            hint = ""
+            if near is not None:
+                where, passage = near
+                hint = f"; nearest text, line {text.count(chr(10), 0, where) + 1}: {passage!r}"
+            message = f"evidence not found in {article.text_file}: {shown!r}{hint}"
+            self.problem(file, line, fid, message)
             return None
         again = text.find(quote, start + 1)
         if again >= 0:
@@ -288,11 +295,40 @@ class _Checker:
                     self.problem(*where, f"number {number} in {text!r} is not in the evidence")
 
 
+def nearest_passage(text: str, quote: str, cutoff: float = 0.6) -> tuple[int, str] | None:
+    """The passage of the text most like a quote that is not in it (of about its length, on
+    one line), with its offset; None when nothing is at least `cutoff` alike (difflib's
+    ratio). Most characters in common wins; then the length nearest the quote's; then a
+    passage that begins and ends as the quote does."""
+    if not 0 < len(quote) <= 400:
+        return None
+    wanted = set(quote)
+    best: tuple[int, int, int, int] = (0, 0, 0, -1)  # (in common, -length gap, ends, start)
+    found = ""
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(quote)
+    for size in (len(quote), len(quote) + 1, len(quote) - 1):
+        for start in range(max(0, len(text) - size + 1) if size > 0 else 0):
+            window = text[start : start + size]
+            if "\n" in window or len(wanted.intersection(window)) < cutoff * len(wanted) / 2:
+                continue
+            matcher.set_seq1(window)
+            if matcher.quick_ratio() < cutoff:
+                continue
+            common = sum(block.size for block in matcher.get_matching_blocks())
+            ends = (window[0] == quote[0]) + (window[-1] == quote[-1])
+            score = (common, -abs(size - len(quote)), ends, start)
+            if score[:3] > best[:3] and 2 * common / (size + len(quote)) >= cutoff:
+                best, found = score, window
+    return (best[3], found) if best[3] >= 0 else None
+
+
 def _unknown_fields(
     checker: _Checker, raw: Mapping, allowed: set[str], file: str, fid: str
 ) -> None:
     for key in sorted(set(raw) - allowed):
-        checker.problem(file, raw.line_of(key), fid, f"unknown field `{key}`")
+        hint = did_you_mean(str(key), allowed)
+        checker.problem(file, raw.line_of(key), fid, f"unknown field `{key}`{hint}")
 
 
 def _check_relations(
@@ -315,7 +351,8 @@ def _check_relations(
         if prop is None or obj is None:
             continue
         if prop not in checker.vocab.object_properties:
-            checker.problem(file, item.line_of("property"), fid, f"unknown property `{prop}`")
+            hint = did_you_mean(prop, checker.vocab.object_properties)
+            checker.problem(file, item.line_of("property"), fid, f"unknown property `{prop}`{hint}")
             continue
         quote = checker.text(item, "evidence", file, fid, required=False)
         background = checker.text(item, "background", file, fid, required=False)
@@ -520,7 +557,9 @@ def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping)
     elif ftype in checker.vocab.entity_classes:
         allowed = ENTITY_FIELDS
     else:
-        checker.problem(file, raw.line_of("type"), fid, f"unknown type `{ftype}`")
+        known = {"Observation", "Quote", *CLAIM_FIELDS, *checker.vocab.entity_classes}
+        hint = did_you_mean(ftype, known)
+        checker.problem(file, raw.line_of("type"), fid, f"unknown type `{ftype}`{hint}")
         return None
     _unknown_fields(checker, raw, allowed, file, fid)
     quote = checker.text(raw, "evidence", file, fid, required=True)

@@ -296,7 +296,21 @@ def test_query_errors_are_one_line(
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-@pytest.mark.parametrize("command", ["query", "viz", "path", "analyze"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "query",
+        "viz",
+        "path",
+        "analyze",
+        "build",
+        "validate",
+        "coverage",
+        "stats",
+        "export",
+        "serve",
+    ],
+)
 def test_missing_data_folder(runner: CliRunner, command: str) -> None:
     extra = {"query": ["--sparql", "ASK {}"], "path": ["a", "b"]}.get(command, [])
     result = runner.invoke(main, [command, "--data", "/nope/data", *extra])

@@ -67,3 +67,14 @@ def test_an_error_and_an_interrupt_inside_a_command(
     result = runner.invoke(main, ["query", "officials"])
     assert result.exit_code == 130 and "interrupted (SIGINT)" in result.stderr
     assert "Aborted" not in result.output
+
+
+def test_suggestions_only_when_something_is_close() -> None:
+    from builder.errors import did_you_mean
+    from builder.model import nearest_passage
+
+    assert did_you_mean("Distric", ["District", "City"]) == "; did you mean `District`?"
+    assert did_you_mean("Zebra", ["District", "City"]) == ""
+    text = "标题\n\n罗湖区委书记罗育德表示,我们有信心。\n"
+    assert nearest_passage(text, "罗湖区区长罗育德") == (4, "罗湖区委书记罗育德")
+    assert nearest_passage(text, "完全无关的话") is None
