@@ -308,7 +308,6 @@ def test_query_errors_are_one_line(
         "coverage",
         "stats",
         "export",
-        "serve",
     ],
 )
 def test_missing_data_folder(runner: CliRunner, command: str) -> None:
