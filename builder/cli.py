@@ -136,6 +136,13 @@ the SPARQL 1.1 result formats, unchanged.
     metavar="URL",
     help="SPARQL query URL (e.g. http://127.0.0.1:7878/query) to run on instead of a local graph.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=120.0,
+    show_default=True,
+    help="With --endpoint: seconds to wait for each answer.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write results here.")
 @click.option(
     "--list", "list_queries", is_flag=True, help="List the catalog with parameters and exit."
@@ -161,6 +168,7 @@ def query_command(
     width: int | None,
     wide: bool,
     bom: bool,
+    timeout: float,
 ) -> None:
     from .query import catalog, catalog_listing
 
@@ -178,7 +186,8 @@ def query_command(
         return
     if (name is None) == (sparql is None):
         raise click.UsageError("give a query NAME (or FILE.rq) or --sparql TEXT")
-    content = _run_query(name, sparql, _parse_params(params), fmt, infer, data, endpoint, fit)
+    values = _parse_params(params)
+    content = _run_query(name, sparql, values, fmt, infer, data, endpoint, fit, timeout)
     if bom:
         from .query import BOM
 
@@ -195,6 +204,7 @@ def _run_query(
     data: str | None,
     endpoint: str | None,
     fit: int | None,
+    timeout: float = 120.0,
 ) -> bytes:
     """The rendered results of the `query` command (QueryError for bad input)."""
     import pyoxigraph as ox
@@ -215,10 +225,10 @@ def _run_query(
         raise click.UsageError("--endpoint cannot be combined with --data or --infer")
     from .server import query_form, remote_bind, remote_query
 
-    bindings = remote_bind(endpoint, query, values)
+    bindings = remote_bind(endpoint, query, values, timeout=timeout)
     if fmt not in PEOPLE_FORMATS:
-        return remote_query(endpoint, query.text, bindings, fmt)
-    content = remote_query(endpoint, query.text, bindings, "json")
+        return remote_query(endpoint, query.text, bindings, fmt, timeout)
+    content = remote_query(endpoint, query.text, bindings, "json", timeout)
     if query_form(query.text) is ox.QueryTriples:
         return content  # Turtle, whatever the format
     parsed = ox.parse_query_results(content, format=ox.QueryResultsFormat.JSON)

@@ -27,7 +27,7 @@ from .cli_options import (
     store_option,
 )
 from .coverage import corpus_coverage, format_report
-from .errors import EXIT_OK, EXIT_VIOLATIONS
+from .errors import EXIT_OK, EXIT_VIOLATIONS, LuohuKGError
 from .outputs import (
     FORMATS,
     OUTPUT_PLAN,
@@ -164,7 +164,7 @@ def build_command(
     out = Path(out_dir)
     problem = out_dir_problem(out)
     if problem is not None:
-        raise click.BadParameter(problem, param_hint="'--out'")
+        raise LuohuKGError(f"--out: {problem}")
     chosen = outputs or tuple(OUTPUT_PLAN)
     inputs = data_inputs(data)
     progress = TerminalProgress(sys.stderr)

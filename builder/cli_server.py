@@ -116,6 +116,12 @@ def store_directory(location: str | None) -> Iterator[Path]:
     "removed on exit.",
 )
 @click.option(
+    "--empty",
+    is_flag=True,
+    help="Start with an empty store (with --writable): a server to `publish` into. Publishing "
+    "into a served graph would hold every triple twice.",
+)
+@click.option(
     "--allow-service",
     is_flag=True,
     help="Run federated queries (SERVICE), which make the server send requests to other "
@@ -129,6 +135,7 @@ def serve_command(
     writable: bool,
     location: str | None,
     allow_service: bool,
+    empty: bool,
 ) -> None:
     """Serve the graph as a SPARQL endpoint (Oxigraph) until Ctrl-C.
 
@@ -148,11 +155,18 @@ def serve_command(
         check_location(Path(location))
     if not port_is_free(host, port):
         raise ServerError(f"cannot listen on {host} port {port}: in use or not a local address")
-    graph = graph_to_use(data, base)
+    if empty and not writable:
+        raise click.UsageError("--empty needs --writable: an empty read-only store answers nothing")
+    if empty and data:
+        raise click.UsageError("--empty loads nothing: leave out --data")
+    graph = None if empty else graph_to_use(data, base)
     try:
         with sigterm_interrupts(), store_directory(location) as store:
-            click.echo(f"loading {len(graph.quads)} quads ({graph.origin}) into {store}", err=True)
-            load_store(store, graph)
+            if graph is not None:
+                click.echo(
+                    f"loading {len(graph.quads)} quads ({graph.origin}) into {store}", err=True
+                )
+                load_store(store, graph)
             engine = ("127.0.0.1", free_loopback_port())
             with (
                 running_server(store, *engine, writable) as server,

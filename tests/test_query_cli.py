@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from builder.pipeline import build_to
 from builder.query import catalog
 from builder.tables import display_width
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 DISTRICTS = "SELECT ?d ?label WHERE { ?d a lk:District ; rdfs:label ?label } ORDER BY ?label"
 
@@ -159,3 +161,17 @@ def test_data_folder_is_built_in_memory(runner: CliRunner, mini: Path) -> None:
     result = runner.invoke(main, ["query", "--data", str(mini), "--sparql", DISTRICTS])
     assert result.exit_code == 0
     assert "Luohu District" in result.output
+
+
+README_EXAMPLE = re.compile(r"```\n\$ luohu-kg (query [^\n]+)\n(.*?)```", re.DOTALL)
+
+
+def test_readme_examples_show_real_output(runner: CliRunner, tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = README_EXAMPLE.findall(readme)
+    assert len(examples) >= 4
+    for command, shown in examples:
+        args = [*shlex.split(command), "--data", str(DATA)]
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, (command, result.output)
+        assert result.stdout == shown, f"README example `luohu-kg {command}` is stale"

@@ -810,3 +810,25 @@ def test_publish_says_refused_timed_out_or_reset(runner: CliRunner, tmp_path: Pa
             publish_command, ["--endpoint", url, "--data", str(small), "--timeout", "0.5"]
         )
     assert slow.exit_code == 2 and "did not answer within 0.5 s" in slow.output, slow.output
+
+
+@needs_oxigraph
+def test_serve_empty_then_publish_holds_each_triple_once(
+    start_serve: Callable[..., Serve], runner: CliRunner, local: ox.Store, article_built: Built
+) -> None:
+    serve = start_serve("--writable", "--empty", "--port", str(free_port()))
+    url = serve.wait_for(URL_LINE)[1]
+    assert _single(remote_select(url, COUNT)) == 0
+    store = url.removesuffix("/query") + "/store"
+    result = runner.invoke(publish_command, ["--endpoint", store, "--data", str(DATA)])
+    assert result.exit_code == 0, result.output
+    assert _single(remote_select(url, COUNT)) == len(article_built.parts().everything())
+    query = CATALOG["firsts"]
+    assert rows(remote_select(url, query.text, remote_bind(url, query, {})), query.text) == rows(
+        execute(local, query.text, bind(local, query, {})), query.text
+    )
+
+
+def test_serve_empty_needs_writable(runner: CliRunner) -> None:
+    result = runner.invoke(serve_command, ["--empty", "--port", str(free_port())])
+    assert result.exit_code == 2 and "--empty needs --writable" in result.output
