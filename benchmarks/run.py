@@ -251,7 +251,9 @@ def main() -> None:
         previous = HERE / "results.json"
         kept = json.loads(previous.read_text("utf-8")) if previous.is_file() else {}
         row: dict[str, Any] = kept.get(str(articles), {})
-        for name in steps:
+        for number, name in enumerate(steps, 1):
+            if sys.stderr.isatty():  # progress for a person; quiet in pipes and CI
+                print(f"N={articles}: step {number}/{len(steps)} {name}…", file=sys.stderr)
             row[name] = run_child(name, corpus, out)
             print(f"N={articles} {name}: {_secs(row[name])} s, "
                   f"{row[name]['peak_rss_mib']:.0f} MiB", flush=True)  # fmt: skip
