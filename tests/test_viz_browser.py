@@ -422,3 +422,30 @@ def test_data_never_runs_as_code(browser: Any, tmp_path: Path, bypass_csp: bool)
     assert page.js("document.scripts.length") == 3
     assert page.errors == []
     assert not [u for u in page.requests if u != page.url]
+
+
+def test_labels_that_name_object_members_are_found(
+    browser: Any, article_built: Built, tmp_path: Path
+) -> None:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    graph = Graph()
+    for triple in article_built.graph():
+        graph.add(triple)
+    renamed = {"luo-yude": "constructor", "zhang-feimeng": "__proto__"}
+    for fact_id, name in renamed.items():
+        node = URIRef(f"https://w3id.org/luohu-kg/id/{fact_id}")
+        for label in list(graph.objects(node, RDFS.label)):
+            if isinstance(label, Literal) and label.language == "zh":
+                graph.remove((node, RDFS.label, label))
+        graph.add((node, RDFS.label, Literal(name, lang="zh")))
+    html = tmp_path / "names.html"
+    write_graph_html(graph, html)
+    page = open_page(browser, html)
+    options = page.js("[...document.querySelectorAll('#search-list option')].map(o => o.value)")
+    assert {"constructor", "__proto__"} <= set(options)
+    page.page.fill("#search", "__proto__")
+    page.page.press("#search", "Enter")
+    page.wait(f"id => {SELECTED}", "https://w3id.org/luohu-kg/id/zhang-feimeng")
+    assert page.errors == []
