@@ -25,12 +25,15 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-# the suite again on the lowest versions pyproject.toml allows (constraints-lowest.txt)
+# the suite again, on the lowest versions pyproject.toml allows (constraints-lowest.txt) and
+# against a non-editable install: with -P and the importlib import mode, `builder` is the
+# installed package in site-packages, not the checkout's source
 test-lowest:
 	rm -rf $(LOWEST)
 	$(PYTHON) -m venv $(LOWEST)
-	$(LOWEST)/bin/python -m pip install --quiet -c constraints-lowest.txt -e '.[dev]'
-	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider
+	$(LOWEST)/bin/python -m pip install --quiet -c constraints-lowest.txt '.[dev]'
+	$(LOWEST)/bin/python -P -c "import builder; assert '/site-packages/' in builder.__file__"
+	$(LOWEST)/bin/python -P -m pytest -q -p no:cacheprovider --import-mode=importlib
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
