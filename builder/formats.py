@@ -54,14 +54,15 @@ def from_path(path: Path) -> ox.RdfFormat | None:
         return None
 
 
+def unknown_format(path: Path) -> str:
+    """The message for a file whose extension names no readable format."""
+    known = ", ".join(f".{name}" for name in keys(READABLE))
+    return f"cannot tell the RDF format of {path} (use {known})"
+
+
 def content_type(fmt: ox.RdfFormat) -> str:
     """The media type to send a serialisation with (UTF-8 stated for Turtle and TriG, whose
     registrations leave the charset to the sender)."""
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         return f"{fmt.media_type}; charset=utf-8"
     return fmt.media_type
-
-
-def holds_datasets(fmt: ox.RdfFormat) -> bool:
-    """Whether the format can hold named graphs (TriG, N-Quads, JSON-LD)."""
-    return bool(fmt.supports_datasets)

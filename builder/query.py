@@ -168,8 +168,7 @@ def load_store(path: Path) -> ox.Store:
     """An in-memory store holding one RDF file."""
     fmt = formats.from_path(path)
     if fmt is None:
-        known = ", ".join(f".{k}" for k in formats.keys(formats.READABLE))
-        raise QueryError(f"cannot tell the RDF format of {path} (use {known})")
+        raise QueryError(formats.unknown_format(path))
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=fmt)

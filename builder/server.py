@@ -178,8 +178,7 @@ def graph_from_file(path: Path) -> GraphData:
     """The quads of an RDF file, its format told by its extension."""
     fmt = formats.from_path(path)
     if fmt is None:
-        known = ", ".join(f".{k}" for k in formats.keys(formats.READABLE))
-        raise ServerError(f"cannot tell the RDF format of {path} (use {known})")
+        raise ServerError(formats.unknown_format(path))
     try:
         quads = list(ox.parse(path=str(path), format=fmt))
     except (SyntaxError, OSError) as err:

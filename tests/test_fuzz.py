@@ -106,18 +106,29 @@ def _value_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.split("\n")) if VALUE_LINE.match(line)]
 
 
-def _with_value(
-    rng: random.Random, data: bytes, make: Callable[[str, str], str]
-) -> tuple[bytes, str]:
-    """Replace the value of one `key: value` line with make(key, old value)."""
+def _random_value_line(
+    rng: random.Random, data: bytes
+) -> tuple[list[str], int, re.Match[str]] | None:
+    """The file's lines, and one `key: value` line picked at random with its match."""
     text = data.decode("utf-8", "surrogateescape")
     lines = text.split("\n")
     candidates = _value_lines(text)
     if not candidates:
-        return data, "no value line"
+        return None
     index = rng.choice(candidates)
     match = VALUE_LINE.match(lines[index])
     assert match is not None
+    return lines, index, match
+
+
+def _with_value(
+    rng: random.Random, data: bytes, make: Callable[[str, str], str]
+) -> tuple[bytes, str]:
+    """Replace the value of one `key: value` line with make(key, old value)."""
+    picked = _random_value_line(rng, data)
+    if picked is None:
+        return data, "no value line"
+    lines, index, match = picked
     value = make(match[2], match[3])
     lines[index] = f"{match[1]}{match[2]}: {value}"
     shown = value if len(value) <= 40 else value[:40] + f"…({len(value)})"
@@ -303,14 +314,10 @@ def line_ends(rng: random.Random, data: bytes) -> tuple[bytes, str]:
 
 
 def odd_key(rng: random.Random, data: bytes) -> tuple[bytes, str]:
-    text = data.decode("utf-8", "surrogateescape")
-    lines = text.split("\n")
-    candidates = _value_lines(text)
-    if not candidates:
+    picked = _random_value_line(rng, data)
+    if picked is None:
         return data, "no value line"
-    index = rng.choice(candidates)
-    match = VALUE_LINE.match(lines[index])
-    assert match is not None
+    lines, index, match = picked
     indent = " " * len(match[1])
     key = rng.choice(KEY_LINES).format(i=indent)
     lines.insert(index + 1, indent + key)

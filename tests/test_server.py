@@ -57,6 +57,9 @@ from builder.server import (
     running_server,
     values_block,
 )
+from builder.server import (
+    free_loopback_port as free_port,
+)
 
 from . import virtuoso
 from .conftest import DATA
@@ -83,13 +86,6 @@ needs_virtuoso = pytest.mark.skipif(
 )
 
 Row = tuple[tuple[str, str], ...]
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 _CONCAT = re.compile(
