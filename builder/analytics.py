@@ -26,15 +26,13 @@ from rdflib.term import Node
 from . import resolver
 from .errors import EXIT_VIOLATIONS, LuohuKGError
 from .outputs import write_atomic
+from .pagedata import STANDARD_LABELS
 from .resolver import NOT_ENTITY_CLASS_IRIS, NameIndex, resolve
 from .resolver import EntityLookupError as EntityLookupError  # raised by EntityGraph.resolve
 from .vocab import (
-    DCTERMS,
     DEFAULT_BASE,
     LK,
     PREFIXES,
-    PROV,
-    QB,
     SCHEMA,
     SKOS,
     local_name,
@@ -45,28 +43,6 @@ HIDDEN_LINKS = frozenset({SCHEMA.mentions, LK.sourceArticle, SKOS.narrower})
 # provenance nodes: what states a fact or relation (and who), not things the article is about
 NOT_ENTITY_CLASSES = frozenset(URIRef(c) for c in NOT_ENTITY_CLASS_IRIS)
 LANGS = ("zh", "en")
-
-
-# labels of the standard terms the data uses that the ontology does not label itself
-STANDARD_LABELS: dict[str, tuple[str, str]] = {
-    str(RDF.type): ("类型", "type"),
-    str(RDFS.label): ("名称", "label"),
-    str(RDFS.comment): ("说明", "comment"),
-    str(SKOS.prefLabel): ("首选名称", "preferred label"),
-    str(SKOS.altLabel): ("别名", "alternative label"),
-    str(SKOS.inScheme): ("所属体系", "in scheme"),
-    str(QB.dataSet): ("数据集", "data set"),
-    str(SCHEMA.about): ("涉及", "about"),
-    str(SCHEMA.author): ("作者", "author"),
-    str(SCHEMA.publisher): ("发布媒体", "publisher"),
-    str(SCHEMA.datePublished): ("发布日期", "date published"),
-    str(SCHEMA.headline): ("标题", "headline"),
-    str(SCHEMA.inLanguage): ("语言", "language"),
-    str(SCHEMA.text): ("文本", "text"),
-    str(DCTERMS.rights): ("版权", "rights"),
-    str(PROV.wasDerivedFrom): ("来源", "derived from"),
-    str(PROV.wasAttributedTo): ("归属于", "attributed to"),
-}
 
 
 class NoPathError(LuohuKGError, ValueError):

@@ -9,7 +9,7 @@ from .errors import Problem
 from .model import Corpus
 from .outputs import Names
 from .pipeline import Built
-from .query import store_from_triples, violations
+from .query import violations
 
 SHACL_AUTO_LIMIT = 200_000  # pySHACL needs minutes on a million triples
 
@@ -84,7 +84,7 @@ def check_graph(built: Built, shacl: str = "auto") -> CheckReport:
     everything = built.parts().everything()
     sources = Sources(built.corpus, built.base)
     problems = []
-    for name, rows in violations(store_from_triples(everything)).items():
+    for name, rows in violations(built.store()).items():
         for row in rows:
             shown = ", ".join(f"{k}={_short(v, built.base)}" for k, v in row.items())
             problems.append(sources.problem(list(row.values()), f"{name}: {shown}"))

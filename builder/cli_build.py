@@ -76,6 +76,12 @@ class TerminalProgress(Progress):
             self._write(f"\r\x1b[K{summary}\n")
             self.shown = False
 
+    def note(self, text: str) -> None:
+        """Always shown (in pipes too): it says what an output leaves out."""
+        self.clear()
+        self.stream.write(f"note: {text}\n")
+        self.stream.flush()
+
     def clear(self) -> None:
         """Erase the progress line (before an error message, or when interrupted)."""
         if self.shown:

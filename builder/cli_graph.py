@@ -21,6 +21,7 @@ from .analytics import (
 )
 from .cli_options import command, data_inputs, data_options
 from .outputs import write_atomic
+from .pagedata import PageModel
 from .pipeline import build
 from .viz import focus_path, render_html, select_view
 
@@ -73,20 +74,20 @@ def viz_command(
     """
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus")
-    eg = _entity_graph(data, base)
-    view = select_view(eg, focus, 1 if depth is None else depth, max_nodes, base)
+    model = PageModel.read(build(data_inputs(data), base).store())
+    view = select_view(model, focus, 1 if depth is None else depth, max_nodes, base)
     if out_file is not None:
         path = Path(out_file)
     elif view.focus is not None:
         path = focus_path(view.focus, FULL_VIEW.parent, base)
     else:
         path = FULL_VIEW
-    write_atomic(path, render_html(view, lang).encode("utf-8"))
+    write_atomic(path, render_html(view, lang, base).encode("utf-8"))
     around = ""
     if view.focus is not None:
-        center = eg.entities[view.focus]
+        center = model.label(view.focus)[1 if lang == "en" else 0]
         links = "link" if view.depth == 1 else "links"
-        around = f"; {center.label(lang)} and what is within {view.depth} {links} of it"
+        around = f"; {center} and what is within {view.depth} {links} of it"
     click.echo(
         f"wrote {path} ({len(view.shown)} of {view.total} entities, {view.links} links{around})"
     )

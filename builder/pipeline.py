@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from .errors import ViolationError
@@ -48,6 +49,9 @@ class Progress:
     def finished(self, summary: str) -> None:
         """The build is over, its outputs in place."""
 
+    def note(self, text: str) -> None:
+        """Something the user should know of the outputs (the page shows part of a corpus)."""
+
 
 QUIET = Progress()
 
@@ -67,6 +71,7 @@ class Built:
     base: str
     triples: dict[str, ArticleTriples] = field(default_factory=dict)  # by article id
     _parts: GraphParts | None = field(default=None, init=False, repr=False)
+    _store: ox.Store | None = field(default=None, init=False, repr=False)
 
     def parts(self) -> GraphParts:
         """The triples ready for the serialisers (made once)."""
@@ -74,6 +79,14 @@ class Built:
             prefixes = {**PREFIXES, **data_prefixes(self.base)}
             self._parts = GraphParts(ontology_triples(), self.triples, prefixes)
         return self._parts
+
+    def store(self) -> ox.Store:
+        """A pyoxigraph store of ontology and data, in its default graph (made once)."""
+        if self._store is None:
+            from .query import store_from_triples
+
+            self._store = store_from_triples(self.parts().everything())
+        return self._store
 
     def graph(self, with_ontology: bool = False, store: str = "auto") -> Graph:
         """An rdflib graph of the data (optionally with the ontology) on `store`."""
@@ -149,7 +162,9 @@ def build_to(
         from .viz import graph_html  # the page needs jinja2 and networkx: load them only here
 
         progress.stage(f"drawing {HTML_NAME}")
-        page, _view = graph_html(built.graph(store=store), max_nodes=HTML_MAX_NODES)
+        page, view = graph_html(built.store(), max_nodes=HTML_MAX_NODES, base=base)
+        for note in view.notes:
+            progress.note(note)
     plan = [(OUTPUT_NAMES[key], *OUTPUT_PLAN[key]) for key in outputs]
     with _no_cyclic_gc(), output_transaction(out_dir) as transaction:
         for index, (name, fmt, with_ontology) in enumerate(plan, 1):

@@ -1,10 +1,13 @@
-"""The interactive graph view: one self-contained, offline HTML file made with pyvis.
+"""The page: one self-contained, offline HTML file with the graph, the article and the questions.
 
-The nodes are the entities of `analytics.EntityGraph`; literals go into tooltips and the
-details panel. Each link shows its basis (from its `lk:Statement`): its own quote of the
-article, or, for background knowledge the article does not state, that mark and the
-curators' note (and a dashed line), never a quote borrowed from the fact. vis-network's
-JavaScript and CSS are inlined from the copy bundled with pyvis.
+Three views of the same data (`pagedata.PageModel`, read from a pyoxigraph store):
+
+- the graph (vis-network, as bundled with pyvis): entities by family, figures, claims and
+  concepts folded into what they are about until switched on;
+- the article, its paragraphs as in the source, each evidence quote highlighted (the kind of
+  fact it states by colour), so that what no fact quotes stands out unmarked;
+- the questions: every catalog query, run when the page is made (`pagequestions`).
+
 Every text from the data reaches the page only inside a `<script type="application/json">`
 block (with `<`, `>` and `&` escaped) or through Jinja's autoescaping; the page script renders
 it with `textContent` only.
@@ -12,25 +15,44 @@ it with `textContent` only.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import re
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
+import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from pyvis.edge import Edge as PyvisEdge
-from pyvis.network import Network
-from rdflib import RDF, Graph, Literal, URIRef
 
-from .analytics import EntityGraph, Link, Terms
+from . import resolver
 from .outputs import write_atomic
-from .vocab import DEFAULT_BASE, LK, OA, PROV, SCHEMA, local_name
+from .pagedata import (
+    CLAIM_OF,
+    FAMILIES,
+    FIGURE_OF,
+    KEY_PROPERTIES,
+    LK,
+    LONG_LITERAL,
+    NO_PERIOD,
+    NOT_SHOWN,
+    TAG_PROPERTIES,
+    PageModel,
+    Span,
+    Term,
+    amount,
+    local_name,
+    number_text,
+    pagerank,
+)
+from .pagequestions import questions
+from .prefixes import PREFIXES
+from .query import StoreNames
+from .vocab import DEFAULT_BASE
 
 FONT_STACK = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
@@ -39,139 +61,101 @@ FONT_STACK = (
 VIS_DIR = "templates/lib/vis-9.1.2"
 TEMPLATE = "graph.html.j2"
 LANGS = ("zh", "en")
+READ_ARTICLES = 20  # articles with a read view in one page (a corpus page keeps the first)
+QUESTION_TRIPLES = 200_000  # the questions tab runs the catalog up to this many triples
 
-# colour and vis shape of each class, in legend order; subclasses not listed inherit
-CLASS_STYLES: dict[str, tuple[str, str]] = {
-    "Country": ("#1b5e20", "dot"),
-    "Province": ("#2e7d32", "dot"),
-    "City": ("#388e3c", "dot"),
-    "District": ("#43a047", "dot"),
-    "Community": ("#7cb342", "dot"),
-    "Area": ("#9ccc65", "dot"),
-    "Facility": ("#00897b", "dot"),
-    "Place": ("#66bb6a", "dot"),
-    "GovernmentBody": ("#1e88e5", "square"),
-    "PartyOrganization": ("#d32f2f", "square"),
-    "NewsOrganization": ("#5e35b1", "square"),
-    "School": ("#3949ab", "square"),
-    "Organization": ("#1565c0", "square"),
-    "Person": ("#ef6c00", "dot"),
-    "Post": ("#f9a825", "triangleDown"),
-    "Agent": ("#1976d2", "square"),
-    "UrbanRenewalProject": ("#e64a19", "hexagon"),
-    "ShantytownRedevelopmentProject": ("#bf360c", "hexagon"),
-    "CommercialStreetRenovationProject": ("#ff7043", "hexagon"),
-    "SchoolConstructionProject": ("#8d6e63", "hexagon"),
-    "TransportHubProject": ("#6d4c41", "hexagon"),
-    "HousingProject": ("#a1887f", "hexagon"),
-    "LandConsolidationProject": ("#5d4037", "hexagon"),
-    "Project": ("#d84315", "hexagon"),
-    "GovernanceService": ("#ab47bc", "triangle"),
-    "Reform": ("#6a1b9a", "triangle"),
-    "Pilot": ("#d81b60", "triangle"),
-    "Programme": ("#ba68c8", "triangle"),
-    "DigitalPlatform": ("#00838f", "triangle"),
-    "Initiative": ("#8e24aa", "triangle"),
-    "Plan": ("#78909c", "diamond"),
-    "PolicyDocument": ("#546e7a", "diamond"),
-    "ProjectProposal": ("#b0bec5", "diamond"),
-    "Goal": ("#c0ca33", "star"),
-    "Domain": ("#00acc1", "star"),
-    "DataCategory": ("#4dd0e1", "star"),
-    "Event": ("#fb8c00", "diamond"),
-    "Indicator": ("#26a69a", "square"),
-    "NewsArticle": ("#37474f", "square"),
-    "Observation": ("#90a4ae", "dot"),
-    "Quote": ("#ec407a", "diamond"),
-    "FirstClaim": ("#c51162", "diamond"),
-    "ComparisonClaim": ("#f06292", "diamond"),
-    "TrendClaim": ("#ad1457", "diamond"),
-    "Claim": ("#f48fb1", "diamond"),
-}
-FALLBACK_COLOURS = ("#607d8b", "#8d6e63", "#26a69a", "#7e57c2", "#ef5350", "#29b6f6")
-CLAIM_CLASSES = frozenset({"Claim", "FirstClaim", "ComparisonClaim", "TrendClaim"})
-SMALL_CLASSES = frozenset({"Observation", "Quote", *CLAIM_CLASSES})
-
-# literal-valued properties shown in the tooltip, in this order
-KEY_PROPERTIES = (
-    LK.claimText,
-    LK.valueText,
-    LK.value,
-    LK.growthText,
-    LK.rankText,
-    LK.restatedAs,
-    LK.refPeriod,
-    LK.observationStatus,
-    LK.qualifier,
-    LK.date,
-    LK.dateText,
-    LK.startDate,
-    LK.endDate,
-    LK.status,
-    LK.phase,
-    LK.honour,
-    SCHEMA.text,
-    SCHEMA.datePublished,
-)
-NOT_SHOWN = frozenset({RDF.type, LK.hasEvidence})  # the evidence has a block of its own
-NO_PERIOD = ("无(不随时间的数据)", "none (a figure with no calendar time)")
-UNIT_TEXT = {
-    "CCY_CNY": ("元", "CNY"),
-    "PERCENT": ("%", "%"),
-    "HA": ("公顷", "ha"),
-    "M2": ("平方米", "m²"),
-    "MO": ("个月", "months"),
-    "YR": ("年", "years"),
-    "NUM": ("", ""),
-    "UNITLESS": ("", ""),
-}
-QUALIFIER_EN = {"About": "about ", "Nearly": "nearly ", "MoreThan": "over ", "AtLeast": "≥ "}
-LONG_LITERAL = 2000  # characters kept of a literal in the details panel (the article text)
+# vis shape of each class; subclasses not listed take their nearest listed superclass's
+CLASS_SHAPES = {
+    "Country": "dot", "Province": "dot", "City": "dot", "District": "dot",
+    "Community": "dot", "Area": "dot", "Facility": "square", "Place": "dot",
+    "GovernmentBody": "square", "PartyOrganization": "square", "NewsOrganization": "square",
+    "School": "square", "Organization": "square", "Person": "dot", "Post": "triangleDown",
+    "Agent": "square", "Project": "hexagon", "Initiative": "triangle", "Event": "diamond",
+    "Plan": "square", "PolicyDocument": "square", "ProjectProposal": "square",
+    "NewsArticle": "square", "Quote": "diamond", "Observation": "dot", "Claim": "star",
+    "Indicator": "square", "Domain": "star", "Goal": "star", "DataCategory": "dot",
+}  # fmt: skip
+# shades within a family: the family colour, then lighter and darker ones, by class order
+SHADES = (1.0, 1.35, 0.72, 1.6, 0.55, 1.2, 0.85)
 
 
 @dataclass
 class View:
-    """What a page shows: the chosen entities, and the figures for its header."""
+    """What a page shows: the chosen entities and why (the cap), and its centre."""
 
-    eg: EntityGraph
+    model: PageModel
     shown: list[str]
+    rank: dict[str, float]
     focus: str | None = None
     depth: int = 0
     total: int = 0
+    capped: bool = False
     links: int = 0
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def nodes(self) -> int:
+        """Number of entities on the page."""
+        return len(self.shown)
+
 
 def select_view(
-    eg: EntityGraph,
+    model: PageModel,
     focus: str | None = None,
     depth: int = 1,
     max_nodes: int | None = None,
     base: str = DEFAULT_BASE,
 ) -> View:
-    """The entities to show: all, or the neighbourhood of `focus`; at most `max_nodes`.
+    """The entities to show: all, or those within `depth` links of `focus`; at most
+    `max_nodes`, the most central (PageRank), the centre always among them.
 
-    `focus` is resolved as every command names an entity (`resolver.resolve`): label, id,
-    prefixed name or IRI; `analytics.EntityLookupError` when it names none or several.
+    `focus` is named as every command names an entity (`resolver.resolve`);
+    `resolver.EntityLookupError` when it names none or several.
     """
-    center = eg.resolve(focus, base) if focus else None
-    pool = eg.neighbourhood(center, depth) if center else list(eg.entities)
-    if max_nodes is not None and len(pool) > max_nodes:
-        keep = set(pool)
-        ranked = [i for i in eg.ranked() if i in keep]
-        chosen = ranked[: max(max_nodes, 1)]
-        if center and center not in chosen:
-            chosen = [center, *chosen[: max(max_nodes - 1, 0)]]
-        pool = sorted(chosen)
-    shown = set(pool)
-    links = sum(1 for link in eg.links if link.source in shown and link.target in shown)
-    return View(eg, sorted(pool), center, depth if center else 0, len(eg.entities), links)
+    entities = list(model.classes)
+    rank = pagerank(entities, model.links)
+    center = resolver.resolve(focus, StoreNames(model.store), base) if focus else None
+    pool = _neighbourhood(model, center, depth) if center else entities
+    capped = max_nodes is not None and len(pool) > max_nodes
+    if capped and max_nodes is not None:
+        ordered = sorted(pool, key=lambda i: (-round(rank[i], 12), i))[: max(max_nodes, 1)]
+        if center and center not in ordered:
+            ordered = [center, *ordered[: max(max_nodes - 1, 0)]]
+        pool = ordered
+    view = View(model, sorted(pool), rank, center, depth if center else 0, len(entities))
+    view.capped = capped
+    keep = set(pool)
+    view.links = sum(1 for s, _p, o in model.links if s in keep and o in keep)
+    if capped:
+        view.notes.append(
+            f"graph.html shows the {len(pool):,} most central of {len(entities):,} entities "
+            "(PageRank); `luohu-kg viz --focus ENTITY` draws the neighbourhood of any other"
+        )
+    return view
 
 
-# --- page data -------------------------------------------------------------------------------
+def _neighbourhood(model: PageModel, center: str, depth: int) -> list[str]:
+    around: dict[str, set[str]] = defaultdict(set)
+    for s, _p, o in model.links:
+        around[s].add(o)
+        around[o].add(s)
+    seen = {center: 0}
+    todo = deque([center])
+    while todo:
+        node = todo.popleft()
+        if seen[node] >= depth:
+            continue
+        for other in sorted(around[node]):
+            if other not in seen:
+                seen[other] = seen[node] + 1
+                todo.append(other)
+    return sorted(seen)
 
 
-def _shade(colour: str, factor: float) -> str:
+# --- colours -------------------------------------------------------------------------------
+
+
+def shade(colour: str, factor: float) -> str:
     """The colour darkened (factor < 1) or lightened towards white (factor > 1)."""
     rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
     if factor <= 1:
@@ -181,428 +165,561 @@ def _shade(colour: str, factor: float) -> str:
     return "#" + "".join(f"{min(max(c, 0), 255):02x}" for c in mixed)
 
 
-def class_style(cls: str, terms: Terms, fallback_index: int) -> tuple[str, str]:
-    """(colour, shape) of a class IRI: its own entry, a superclass's, or a fallback colour."""
-    for candidate in [cls, *sorted(terms.superclasses.get(cls, set()))]:
-        if candidate.startswith(str(LK)) and local_name(candidate) in CLASS_STYLES:
-            own = local_name(candidate) == local_name(cls)
-            colour, shape = CLASS_STYLES[local_name(candidate)]
-            return (colour, shape) if own else (_shade(colour, 1.25), shape)
-    return FALLBACK_COLOURS[fallback_index % len(FALLBACK_COLOURS)], "dot"
-
-
 def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _number(text: str) -> str:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return text
-    for size, word in ((Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m")):
-        if abs(value) >= size:
-            return f"{float(value / size):.4g}{word}"
-    return f"{float(value):.6g}"
-
-
-def amount_text(rdf: Graph, node: URIRef) -> tuple[str, str] | None:
-    """(zh, en) of an observation's value: the raw text, and the normalised value with unit."""
-    value = rdf.value(node, LK.value)
-    raw = rdf.value(node, LK.valueText)
-    if value is None and raw is None:
-        return None
-    unit = rdf.value(node, LK.unit)
-    unit_zh, unit_en = UNIT_TEXT.get(local_name(str(unit)) if unit else "", ("", ""))
-    count_word = rdf.value(node, LK.countWord)
-    if count_word is not None:
-        unit_zh = str(count_word)
-    qualifier = rdf.value(node, LK.qualifier)
-    prefix = QUALIFIER_EN.get(local_name(str(qualifier)), "") if qualifier else ""
-    en = ""
-    if value is not None:
-        sep = "" if unit_en in ("%", "") else " "
-        en = f"{prefix}{_number(str(value))}{sep}{unit_en}".strip()
-    zh = str(raw) if raw is not None else f"{value}{unit_zh}"
-    return zh, en or zh
-
-
-def _term_key(term: Any) -> tuple[str, str, str, str]:
-    """A total order on RDF terms (rdflib's own ordering of mixed literals is partial)."""
-    language = getattr(term, "language", None) or ""
-    datatype = str(getattr(term, "datatype", None) or "")
-    return (type(term).__name__, str(term), language, datatype)
-
-
-def _pair_key(pair: tuple[Any, Any]) -> tuple[tuple[str, str, str, str], ...]:
-    return (_term_key(pair[0]), _term_key(pair[1]))
-
-
-def _evidence(rdf: Graph, node: URIRef) -> list[dict[str, Any]]:
-    """The quotes that state a fact, statement or restatement (lk:hasEvidence: oa:exact with
-    its context, and the line)."""
-    found = []
-    for ev in sorted(rdf.objects(node, LK.hasEvidence), key=_term_key):
-        line = rdf.value(ev, LK.line)
-        for selector in sorted(rdf.objects(ev, OA.hasSelector), key=_term_key):
-            exact = rdf.value(selector, OA.exact)
-            if exact is None:
-                continue
-            found.append(
-                {
-                    "exact": str(exact),
-                    "prefix": str(rdf.value(selector, OA.prefix) or ""),
-                    "suffix": str(rdf.value(selector, OA.suffix) or ""),
-                    "line": int(str(line)) if line is not None else None,
-                }
-            )
-    return found
+# --- page data -----------------------------------------------------------------------------
 
 
 class PageData:
-    """Turns a view into the vis nodes and edges and the details the page script shows."""
+    """Turns a view into the JSON the page script reads."""
 
-    def __init__(self, view: View) -> None:
-        self.view = view
-        self.eg = view.eg
-        self.rdf = view.eg.rdf
-        self.terms = view.eg.terms
-        self.styles: dict[str, tuple[str, str]] = {}
-        classes = sorted({self.eg.entities[i].cls for i in view.shown})
-        unknown = 0
-        for cls in classes:
-            self.styles[cls] = class_style(cls, self.terms, unknown)
-            if local_name(cls) not in CLASS_STYLES:
-                unknown += 1
-        self.statements = self._statements()
-        self._evidence: dict[str, list[dict[str, Any]]] = {}
-        keep = set(view.shown)
-        self.links = [lk for lk in self.eg.links if lk.source in keep and lk.target in keep]
-        self.incoming: dict[str, list[Link]] = {}
-        for link in self.eg.links:
-            self.incoming.setdefault(link.target, []).append(link)
+    def __init__(self, view: View, base: str = DEFAULT_BASE) -> None:
+        self.view, self.model, self.base = view, view.model, base
+        self.shown = set(view.shown)
+        self.values: dict[str, dict[str, list[Term]]] = {}
+        for iri in view.shown:
+            by_prop: dict[str, list[Term]] = defaultdict(list)
+            for prop, obj in self.model.triples(iri):
+                by_prop[prop].append(obj)
+            self.values[iri] = dict(by_prop)
+        self.links = [lk for lk in self.model.links if lk[0] in self.shown and lk[2] in self.shown]
+        self.edge_of = {lk: f"e{n}" for n, lk in enumerate(self.links)}
+        self.spans_of: dict[str, list[Span]] = defaultdict(list)
+        for span in self.model.spans:
+            self.spans_of[span.fact].append(span)
+        self.restated_of: dict[str, str] = {}  # restatement -> its observation
+        for iri, values in self.values.items():
+            for node in values.get(LK + "restatedAs", []):
+                self.restated_of[node.value] = iri
+        self.classes = sorted({self.model.classes[i] for i in view.shown})
+        self.styles = self._styles()
 
-    def _statements(self) -> dict[tuple[str, str, str], dict[str, Any]]:
-        """The basis of each relation with an lk:Statement, by (subject, property, object)."""
-        found = {}
-        for st in self.rdf.subjects(RDF.type, LK.Statement):
-            s = self.rdf.value(st, LK.statementSubject)
-            p = self.rdf.value(st, LK.statementPredicate)
-            o = self.rdf.value(st, LK.statementObject)
-            if isinstance(st, URIRef) and s is not None and p is not None and o is not None:
-                found[(str(s), str(p), str(o))] = self.basis(st)
-        return found
+    def _styles(self) -> dict[str, dict[str, str]]:
+        by_family: dict[str, list[str]] = defaultdict(list)
+        for cls in self.classes:
+            by_family[self.model.family(cls)].append(cls)
+        colours = {f[0]: f[3] for f in FAMILIES}
+        styles = {}
+        for family, members in by_family.items():
+            same_shape: dict[str, int] = defaultdict(int)  # classes of one shape get own shades
+            for cls in members:
+                shape = self._shape(cls)
+                n = same_shape[shape]
+                same_shape[shape] += 1
+                styles[cls] = {
+                    "family": family,
+                    "colour": shade(colours[family], SHADES[n % len(SHADES)]),
+                    "shape": shape,
+                }
+        return styles
 
-    def basis(self, statement: URIRef) -> dict[str, Any]:
-        """What a statement rests on: its quotes, or background knowledge with the note why.
-
-        Background knowledge has no quote (it is not in the text): it carries the curators'
-        note and who it is attributed to instead. Anything else is read as text evidence.
-        """
-        kind = self.rdf.value(statement, LK.basis)
-        if kind == LK.BackgroundKnowledge:
-            note = self.rdf.value(statement, LK.basisNote)
-            by = sorted(self.rdf.objects(statement, PROV.wasAttributedTo), key=_term_key)
-            return {
-                "kind": "background",
-                "label": self.term(str(LK.BackgroundKnowledge)),
-                "note": str(note) if note is not None else "",
-                "noteLang": getattr(note, "language", None) or "",
-                "by": [self.value(agent) for agent in by],
-                "ev": [],
-            }
-        mention = self.rdf.value(statement, LK.mention)
-        return {
-            "kind": "text",
-            "label": self.term(str(LK.TextEvidence)),
-            "mention": str(mention) if mention is not None else "",
-            "ev": _evidence(self.rdf, statement),
-        }
-
-    def background_mark(self, source: str, prop: str, target: str) -> dict[str, Any]:
-        """`bg` and the curators' note for a property row that is background knowledge."""
-        basis = self.statements.get((source, prop, target))
-        if basis is None or basis["kind"] != "background":
-            return {}
-        return {"bg": True, "bgNote": basis["note"]}
-
-    def is_background(self, source: str, prop: str, target: str) -> bool:
-        """Whether a relation is the curators' background knowledge, not the article's."""
-        basis = self.statements.get((source, prop, target))
-        return basis is not None and basis["kind"] == "background"
-
-    def evidence(self, node: str) -> list[dict[str, Any]]:
-        """The evidence quotes of a fact, then those of its restatements, marked with their
-        words (cached: generated links share their fact's evidence)."""
-        if node not in self._evidence:
-            found = _evidence(self.rdf, URIRef(node))
-            again = sorted(self.rdf.objects(URIRef(node), LK.restatedAs), key=_term_key)
-            for restated in again:
-                text = self.rdf.value(restated, LK.valueText)
-                for quote in _evidence(self.rdf, URIRef(str(restated))):
-                    found.append({**quote, "restated": str(text) if text is not None else ""})
-            self._evidence[node] = found
-        return self._evidence[node]
+    def _shape(self, cls: str) -> str:
+        for name in [local_name(cls)] + sorted(
+            local_name(c) for c in self.model.superclasses.get(cls, set())
+        ):
+            if name in CLASS_SHAPES:
+                return CLASS_SHAPES[name]
+        return "dot"
 
     def term(self, iri: str) -> list[str]:
         """[zh, en, prefixed name] of a property or class."""
-        zh, en = self.terms.labels(iri)
-        return [zh, en, self.terms.qname(iri)]
+        zh, en = self.model.label(iri)
+        return [zh, en, self.qname(iri)]
 
-    def value(self, obj: Any) -> dict[str, Any]:
+    def qname(self, iri: str) -> str:
+        """`lk:locatedIn`, `lkd:luohu`, or the IRI."""
+        if iri.startswith(self.base):
+            return f"lkd:{iri[len(self.base) :]}"
+        known = [(p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)]
+        if not known:
+            return iri
+        prefix, ns = max(known, key=lambda pair: (len(pair[1]), pair[0]))
+        return f"{prefix}:{iri[len(ns) :]}"
+
+    def ident(self, iri: str) -> str:
+        """The fact id of an entity (what `#id` deep links use): the IRI after the base."""
+        return iri[len(self.base) :] if iri.startswith(self.base) else iri
+
+    # --- one entity ---
+
+    def amount_of(self, iri: str) -> tuple[str, str] | None:
+        """(zh, en) of an observation's (or restatement's) value."""
+        values = self.values.get(iri)
+        if values is None:
+            values = defaultdict(list)
+            for prop, obj in self.model.triples(iri):
+                values[prop].append(obj)
+        return amount(values)
+
+    def value(self, obj: Term) -> dict[str, Any]:
         """A property value for the details panel: texts in both languages, link target."""
-        if isinstance(obj, Literal):
-            text = str(obj)
-            if len(text) > LONG_LITERAL:
-                text = text[:LONG_LITERAL] + "…"
-            return {"zh": text, "en": text, "lang": obj.language or ""}
-        iri = str(obj)
-        if iri in self.eg.entities:
-            entity = self.eg.entities[iri]
-            return {"zh": entity.zh, "en": entity.en, "target": iri}
-        if isinstance(obj, URIRef) and (obj, RDF.type, LK.Restatement) in self.rdf:
-            amount = amount_text(self.rdf, obj)
-            if amount is not None:
-                return {"zh": amount[0], "en": amount[1]}
-        found = self.terms.found_labels(iri)
-        if found is None:
-            name = self.terms.qname(iri)
-            return {"zh": name, "en": name}
-        return {"zh": found[0], "en": found[1]}
+        if not obj.iri:
+            text = obj.value if len(obj.value) <= LONG_LITERAL else obj.value[:LONG_LITERAL] + "…"
+            return {"zh": text, "en": text, "lang": obj.lang}
+        if obj.value in self.model.classes:
+            zh, en = self.model.label(obj.value)
+            row: dict[str, Any] = {"zh": zh, "en": en}
+            if obj.value in self.shown:
+                row["target"] = obj.value
+            return row
+        if obj.value in self.restated_of:
+            found = self.amount_of(obj.value)
+            if found is not None:
+                return {"zh": found[0], "en": found[1]}
+        if obj.value in self.model.labels:
+            zh, en = self.model.label(obj.value)
+            return {"zh": zh, "en": en}
+        name = self.qname(obj.value)
+        return {"zh": name, "en": name}
 
-    def key_values(self, node: URIRef) -> list[dict[str, Any]]:
-        """The tooltip's values: amounts with units, dates, status, quote text."""
+    def key_values(self, iri: str) -> list[dict[str, Any]]:
+        """Amounts with units, dates, status, quote text: first in the panel and tooltip."""
+        values = self.values[iri]
         rows = []
-        amount = amount_text(self.rdf, node)
-        timeless = (node, RDF.type, LK.Observation) in self.rdf and (
-            self.rdf.value(node, LK.refPeriod) is None
-        )
+        is_observation = local_name(self.model.classes[iri]) == "Observation"
+        found = amount(values) if is_observation else None
         for prop in KEY_PROPERTIES:
-            if prop == LK.refPeriod and timeless:  # durations, capacities, totals
-                rows.append({"p": self.term(str(prop)), "zh": NO_PERIOD[0], "en": NO_PERIOD[1]})
+            if prop == LK + "refPeriod" and is_observation and prop not in values:
+                rows.append({"p": self.term(prop), "zh": NO_PERIOD[0], "en": NO_PERIOD[1]})
                 continue
-            if prop == LK.value:
-                if amount is not None and self.rdf.value(node, LK.value) is not None:
-                    value = self.rdf.value(node, LK.value)
-                    unit = self.rdf.value(node, LK.unit)
-                    unit_name = self.terms.qname(str(unit)) if unit is not None else ""
-                    text = f"{value} {unit_name}".strip()
-                    rows.append({"p": self.term(str(prop)), "zh": text, "en": amount[1]})
+            if prop == LK + "value":
+                if found is not None and prop in values:
+                    unit = values.get(LK + "unit", [Term("")])[0].value
+                    text = f"{number_text(values[prop][0].value)} {self.qname(unit)}".strip()
+                    rows.append({"p": self.term(prop), "zh": text, "en": found[1]})
                 continue
-            for obj in sorted(self.rdf.objects(node, prop), key=_term_key):
+            for obj in values.get(prop, []):
                 shown = self.value(obj)
-                rows.append({"p": self.term(str(prop)), "zh": shown["zh"], "en": shown["en"]})
+                rows.append({"p": self.term(prop), "zh": shown["zh"], "en": shown["en"]})
         return rows
+
+    def evidence(self, iri: str) -> list[str]:
+        """Span ids of the quotes of a fact, then of its restatements."""
+        found = [s.id for s in self.spans_of.get(iri, [])]
+        for node in self.values.get(iri, {}).get(LK + "restatedAs", []):
+            found += [s.id for s in self.spans_of.get(node.value, [])]
+        return found
+
+    def background(self, s: str, p: str, o: str) -> dict[str, Any]:
+        """`bg` and the curators' note for a relation the article does not state."""
+        basis = self.model.bases.get((s, p, o))
+        if basis is None or not basis.background:
+            return {}
+        return {"bg": True, "bgNote": basis.note}
 
     def info(self, iri: str) -> dict[str, Any]:
         """Everything the tooltip and details panel show about one entity."""
-        node = URIRef(iri)
-        entity = self.eg.entities[iri]
+        values = self.values[iri]
+        zh, en = self.model.label(iri)
         props = []
-        for prop, obj in sorted(self.rdf.predicate_objects(node), key=_pair_key):
+        for prop, objs in sorted(values.items()):
             if prop in NOT_SHOWN:
                 continue
-            row = {"p": self.term(str(prop)), **self.value(obj)}
-            props.append({**row, **self.background_mark(iri, str(prop), str(obj))})
-        incoming = []
-        for link in self.incoming.get(iri, []):
-            row = {"p": self.term(link.prop), "source": link.source}
-            incoming.append({**row, **self.background_mark(link.source, link.prop, link.target)})
+            for obj in objs:
+                row = {"p": self.term(prop), **self.value(obj)}
+                props.append({**row, **self.background(iri, prop, obj.value)})
         return {
-            "zh": entity.zh,
-            "en": entity.en,
-            "alt": list(entity.alt),
-            "cls": entity.cls,
-            "key": self.key_values(node),
+            "zh": zh,
+            "en": en,
+            "id": self.ident(iri),
+            "alt": self.model.alt.get(iri, []),
+            "cls": self.model.classes[iri],
+            "key": self.key_values(iri),
             "props": props,
-            "in": incoming,
             "ev": self.evidence(iri),
-            "score": round(self.eg.pagerank[iri], 6),
-            "degree": self.eg.degree(iri),
+            "score": round(self.view.rank.get(iri, 0.0), 6),
         }
 
+    def folded(self) -> dict[str, dict[str, list[str]]]:
+        """What each entity shows of the folded ones: its figures, claims and tags."""
+        result: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o in self.links:
+            if p == FIGURE_OF:
+                result[o]["figures"].append(s)
+            elif p == CLAIM_OF:
+                result[o]["claims"].append(s)
+            elif p in TAG_PROPERTIES:
+                result[s]["tags"].append(o)
+        return {k: {kind: sorted(set(v)) for kind, v in d.items()} for k, d in result.items()}
+
+    def incoming(self) -> dict[str, list[dict[str, Any]]]:
+        """Each entity's incoming links, under the property's inverse label."""
+        result: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for s, p, o in self.links:
+            inverse = self.model.inverse_label(p)
+            label = list(inverse) if inverse else [f"← {x}" for x in self.model.label(p)]
+            row = {"p": [*label, self.qname(p)], "source": s, "e": self.edge_of[(s, p, o)]}
+            result[o].append({**row, **self.background(s, p, o)})
+        return dict(result)
+
+    # --- the graph ---
+
     def display_labels(self, iri: str) -> tuple[str, str]:
-        """Short (zh, en) labels drawn on the canvas; an observation shows its amount, a claim
-        its words (it is drawn next to what it is about)."""
-        entity = self.eg.entities[iri]
-        if local_name(entity.cls) == "Observation":
-            amount = amount_text(self.rdf, URIRef(iri))
-            if amount is not None:
-                return _short(amount[0], 16), _short(amount[1], 22)
-        if local_name(entity.cls) in CLAIM_CLASSES:
-            words = self.rdf.value(URIRef(iri), LK.claimText)
-            if words is not None:
-                en = entity.en.split(": ", 1)[-1]
-                return _short(str(words), 14), _short(en, 26)
-        return _short(entity.zh, 14), _short(entity.en, 26)
+        """Short (zh, en) labels drawn on the canvas; an observation shows its amount, a
+        claim its words."""
+        name = local_name(self.model.classes[iri])
+        if name == "Observation":
+            found = self.amount_of(iri)
+            if found is not None:
+                return _short(found[0], 16), _short(found[1], 22)
+        words = self.values[iri].get(LK + "claimText")
+        if words:
+            en = self.model.label(iri)[1].split(": ", 1)[-1]
+            return _short(words[0].value, 14), _short(en, 26)
+        zh, en = self.model.label(iri)
+        return _short(zh, 14), _short(en, 26)
 
-    def network(self, lang: str) -> Network:
-        """The pyvis network of the view (nodes sized by PageRank, edges by property)."""
-        shown = self.view.shown
-        net = Network(directed=True, height="100%", width="100%", cdn_resources="in_line")
-        top = max((self.eg.pagerank[i] for i in shown), default=1.0) or 1.0
-        keep = set(shown)
-        ranks = {iri: n for n, iri in enumerate(i for i in self.eg.ranked() if i in keep)}
-        big_labels = max(3, min(round(0.04 * len(shown)), 12))
-        mid_labels = max(8, min(round(0.15 * len(shown)), 40))
-        for iri in shown:
-            entity = self.eg.entities[iri]
-            colour, shape = self.styles[entity.cls]
-            small = local_name(entity.cls) in SMALL_CLASSES
-            weight = math.sqrt(self.eg.pagerank[iri] / top)
-            size = (6 + 7 * weight) if small else (11 + 25 * weight)
-            zh, en = self.display_labels(iri)
-            options: dict[str, Any] = {
-                "size": round(size, 1),
-                "color": {
-                    "background": colour,
-                    "border": _shade(colour, 0.7),
-                    "highlight": {"background": _shade(colour, 1.3), "border": "#111827"},
-                    "hover": {"background": _shade(colour, 1.15), "border": "#111827"},
-                },
-                "borderWidth": 3 if iri == self.view.focus else 1.5,
-            }
-            # the most central labels are bigger: they stay drawn when zoomed out, the rest
-            # appear when zooming in (vis hides labels under scaling.label.drawThreshold)
-            rank = ranks[iri]
-            font = 11 if small else 26 if rank < big_labels else 21 if rank < mid_labels else 14
-            options["font"] = {"size": font, "color": "#4b5563" if small else "#1f2937"}
-            net.add_node(iri, label=en if lang == "en" else zh, shape=shape, **options)
-        links = self.links
-        pairs: dict[frozenset[str], int] = {}
-        for link in links:
-            pair = frozenset((link.source, link.target))
-            pairs[pair] = pairs.get(pair, 0) + 1
-        seen: dict[frozenset[str], int] = {}
-        for n, link in enumerate(links):
-            pair = frozenset((link.source, link.target))
-            zh, en = self.terms.labels(link.prop)
-            options = {"id": f"e{n}", "label": en if lang == "en" else zh}
-            if self.is_background(link.source, link.prop, link.target):
-                options["dashes"] = True  # not in the text: see the details panel
+    def nodes(self) -> list[dict[str, Any]]:
+        """The vis nodes: sized by PageRank, coloured by family, shaped by class."""
+        top = max((self.view.rank.get(i, 0.0) for i in self.view.shown), default=1.0) or 1.0
+        order = sorted(self.view.shown, key=lambda i: (-round(self.view.rank.get(i, 0), 12), i))
+        importance = {iri: n for n, iri in enumerate(order)}
+        result = []
+        for iri in self.view.shown:
+            cls = self.model.classes[iri]
+            style = self.styles[cls]
+            folded = next(f[4] for f in FAMILIES if f[0] == style["family"])
+            weight = math.sqrt(self.view.rank.get(iri, 0.0) / top)
+            size = (6 + 8 * weight) if folded else (12 + 24 * weight)
+            colour = style["colour"]
+            result.append(
+                {
+                    "id": iri,
+                    "cls": cls,
+                    "fam": style["family"],
+                    "rank": importance[iri],
+                    "shape": style["shape"],
+                    "size": round(size, 1),
+                    "borderWidth": 3 if iri == self.view.focus else 1.5,
+                    "color": {
+                        "background": colour,
+                        "border": shade(colour, 0.65),
+                        "highlight": {"background": shade(colour, 1.3), "border": "#111827"},
+                        "hover": {"background": shade(colour, 1.15), "border": "#111827"},
+                    },
+                }
+            )
+        return result
+
+    def edges(self) -> list[dict[str, Any]]:
+        """The vis edges, with the property and the basis of each."""
+        pairs: dict[frozenset[str], int] = defaultdict(int)
+        for s, _p, o in self.links:
+            pairs[frozenset((s, o))] += 1
+        seen: dict[frozenset[str], int] = defaultdict(int)
+        result = []
+        for s, p, o in self.links:
+            edge: dict[str, Any] = {"id": self.edge_of[(s, p, o)], "from": s, "to": o, "p": p}
+            basis = self.model.bases.get((s, p, o))
+            if basis is not None and basis.background:
+                edge["dashes"] = True
+            pair = frozenset((s, o))
             if pairs[pair] > 1:  # parallel links: bend each one differently
-                k = seen.get(pair, 0)
-                seen[pair] = k + 1
-                options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.15 * k}
-            # pyvis's add_edge scans every node and edge for each call; build its Edge directly
-            net.edges.append(PyvisEdge(link.source, link.target, True, **options).options)
-        net.options = vis_options(len(shown), len(links))
-        return net
-
-    def fit_nodes(self) -> list[str]:
-        """The nodes the first view frames: the biggest component, unless it is a small part.
-
-        Unlinked entities drift far from the rest under physics; framing them all would
-        zoom out until no label is readable (the "fit" button frames everything).
-        """
-        sub = self.eg.undirected.subgraph(self.view.shown)
-        parts = sorted(nx.connected_components(sub), key=lambda c: (-len(c), min(c)))
-        if not parts or len(parts[0]) < 0.6 * len(self.view.shown):
-            return []
-        return sorted(parts[0])
+                edge["smooth"] = {"type": "curvedCW", "roundness": 0.15 * seen[pair]}
+                seen[pair] += 1
+            result.append(edge)
+        return result
 
     def edge_info(self) -> dict[str, Any]:
-        """Property labels, basis and evidence of each shown edge, by edge id.
-
-        A relation with a statement shows that statement's basis only; the links the builder
-        generates for a fact (observation, quote, claim) are stated by the fact's own quote.
-        """
+        """Label, basis and quotes of each edge, by edge id: a relation with a statement shows
+        that statement's basis; the links generated for a fact are stated by its quote."""
         result = {}
-        for n, link in enumerate(self.links):
-            basis = self.statements.get((link.source, link.prop, link.target))
+        for s, p, o in self.links:
+            basis = self.model.bases.get((s, p, o))
+            row: dict[str, Any] = {"p": self.term(p)}
             if basis is None:
-                edge = {"p": self.term(link.prop), "ev": self.evidence(link.source), "basis": None}
+                row.update(basis=None, ev=self.evidence(s))
+            elif basis.background:
+                row.update(
+                    basis={
+                        "kind": "background",
+                        "label": self.term(LK + "BackgroundKnowledge"),
+                        "note": basis.note,
+                        "noteLang": basis.note_lang,
+                        "by": [list(self.model.label(b)) for b in basis.by],
+                    },
+                    ev=[],
+                )
             else:
-                shown = {k: v for k, v in basis.items() if k != "ev"}
-                edge = {"p": self.term(link.prop), "ev": basis["ev"], "basis": shown}
-            result[f"e{n}"] = edge
+                spans = [sp.id for sp in self.spans_of.get(basis.statement, [])]
+                row.update(
+                    basis={
+                        "kind": "text",
+                        "label": self.term(LK + "TextEvidence"),
+                        "mention": basis.mention,
+                    },
+                    ev=spans,
+                )
+            result[self.edge_of[(s, p, o)]] = row
         return result
 
     def legend(self) -> list[dict[str, Any]]:
-        """The classes present, with colour, shape, labels and count."""
-        counts: dict[str, int] = {}
+        """The families and, inside each, the classes present, with colour, shape and count."""
+        counts: dict[str, int] = defaultdict(int)
         for iri in self.view.shown:
-            cls = self.eg.entities[iri].cls
-            counts[cls] = counts.get(cls, 0) + 1
-        order = {name: n for n, name in enumerate(CLASS_STYLES)}
-        rows = []
-        for cls, count in counts.items():
-            zh, en = self.terms.labels(cls)
-            colour, shape = self.styles[cls]
-            rows.append(
+            counts[self.model.classes[iri]] += 1
+        families = []
+        for key, zh, en, colour, folded, _tops in FAMILIES:
+            members = [c for c in self.classes if self.styles[c]["family"] == key]
+            if not members:
+                continue
+            classes = []
+            for cls in members:
+                czh, cen = self.model.label(cls)
+                style = self.styles[cls]
+                classes.append(
+                    {
+                        "iri": cls,
+                        "key": local_name(cls),
+                        "zh": czh,
+                        "en": cen,
+                        "colour": style["colour"],
+                        "shape": style["shape"],
+                        "count": counts[cls],
+                    }
+                )
+            families.append(
                 {
-                    "iri": cls,
-                    "key": local_name(cls),
+                    "key": key,
                     "zh": zh,
                     "en": en,
                     "colour": colour,
-                    "shape": shape,
-                    "count": count,
-                    "small": local_name(cls) in SMALL_CLASSES,
+                    "folded": folded,
+                    "classes": classes,
                 }
             )
-        return sorted(rows, key=lambda r: (order.get(r["key"], len(order)), r["iri"]))
+        return families
+
+    # --- the article ---
+
+    def span_fact(self, span: Span) -> dict[str, Any]:
+        """What a quote states, for the read view: an entity, or a relation (edge)."""
+        if span.fact in self.model.classes:
+            return {"n": span.fact}
+        if span.fact in self.restated_of:
+            return {"n": self.restated_of[span.fact], "restated": True}
+        statement = next((k for k, b in self.model.bases.items() if b.statement == span.fact), None)
+        if statement is not None and statement in self.edge_of:
+            return {"e": self.edge_of[statement], "n": statement[0]}
+        if statement is not None:
+            return {"n": statement[0], "rel": [*self.term(statement[1]), statement[2]]}
+        return {}
+
+    def reading(self) -> tuple[list[dict[str, Any]], dict[str, Any], str | None]:
+        """The read view: each article's paragraphs cut into segments at every quote's
+        start and end; the spans by id; and why some articles are left out."""
+        articles = sorted(self.model.texts)
+        note = None
+        if len(articles) > READ_ARTICLES:
+            keep: dict[str, int] = defaultdict(int)
+            for span in self.model.spans:
+                fact = self.span_fact(span).get("n")
+                if fact in self.shown:
+                    keep[span.article] += 1
+            articles = sorted(articles, key=lambda a: (-keep[a], a))[:READ_ARTICLES]
+            articles.sort()
+            note = f"{READ_ARTICLES} of {len(self.model.texts)}"
+        spans: dict[str, Any] = {}
+        views = []
+        for article in articles:
+            text = self.model.texts[article]
+            own = [s for s in self.model.spans if s.article == article]
+            marks: list[tuple[int, int, str, str | None]] = []
+            for span in own:
+                fact = self.span_fact(span)
+                if not fact or fact["n"] not in self.shown:
+                    continue
+                entity = fact["n"]
+                kind = (
+                    "relation"
+                    if "e" in fact or "rel" in fact
+                    else self.model.family(self.model.classes[entity])
+                )
+                spans[span.id] = {
+                    **fact,
+                    "k": kind,
+                    "x": span.exact,
+                    "pre": span.prefix,
+                    "suf": span.suffix,
+                    "l": span.line,
+                    "a": article,
+                }
+                marks.append((span.start, span.end, span.id, None))
+                if local_name(self.model.classes[entity]) == "Observation" and "e" not in fact:
+                    figure = span.fact if fact.get("restated") else entity
+                    words = self.model_values(figure).get(LK + "valueText", [])
+                    if words and words[0].value in span.exact:
+                        at = span.start + span.exact.index(words[0].value)
+                        marks.append((at, at + len(words[0].value), span.id, figure))
+            title = self.model.label(article)
+            views.append(
+                {
+                    "id": article,
+                    "title": list(title),
+                    "paragraphs": _paragraphs(text, marks),
+                    "figures": self._figures(marks),
+                }
+            )
+        return views, spans, note
+
+    def model_values(self, iri: str) -> dict[str, list[Term]]:
+        """Property values of any node (read from the store when not an entity shown)."""
+        if iri in self.values:
+            return self.values[iri]
+        found: dict[str, list[Term]] = defaultdict(list)
+        for prop, obj in self.model.triples(iri):
+            found[prop].append(obj)
+        return found
+
+    def _figures(self, marks: list[tuple[int, int, str, str | None]]) -> dict[str, Any]:
+        """The normalised value, unit and period of each figure marked in the text."""
+        result = {}
+        for _start, _end, _span, figure in marks:
+            if figure is None or figure in result:
+                continue
+            values = self.model_values(figure)
+            found = amount(values)
+            observation = self.restated_of.get(figure, figure)
+            period = self.model_values(observation).get(LK + "refPeriod", [])
+            label = list(self.model.label(period[0].value)) if period else list(NO_PERIOD)
+            result[figure] = {"v": list(found) if found else ["", ""], "period": label}
+        return result
 
     def titles(self) -> dict[str, str]:
         """The page heading in both languages: the article's headline when there is one."""
-        articles = [i for i in self.eg.entities if self.eg.entities[i].cls == str(LK.NewsArticle)]
         zh, en = "罗湖知识图谱", "Luohu knowledge graph"
-        if len(articles) == 1:
-            article = self.eg.entities[articles[0]]
-            zh, en = f"{zh} · {article.zh}", f"{en} · {article.en}"
+        if len(self.model.texts) == 1:
+            azh, aen = self.model.label(next(iter(self.model.texts)))
+            zh, en = f"{zh} · {azh}", f"{en} · {aen}"
         if self.view.focus:
-            center = self.eg.entities[self.view.focus]
+            czh, cen = self.model.label(self.view.focus)
             d = self.view.depth
-            zh += f" — {center.zh} 周边 {d} 跳"
-            en += f" — {d}-hop neighbourhood of {center.en}"
+            zh += f" — {czh} 周边 {d} 跳"
+            en += f" — {d}-hop neighbourhood of {cen}"
         return {"zh": zh, "en": en}
 
-    def page(self, lang: str) -> dict[str, Any]:
+    def page(self, lang: str, with_questions: bool) -> dict[str, Any]:
         """Everything the page script needs, as one JSON-ready value."""
-        net = self.network(lang)
-        nodes, edges, _heading, _height, _width, options = net.get_network_data()
+        nodes = self.nodes()
+        folded = self.folded()
+        incoming = self.incoming()
+        info = {}
+        for iri in self.view.shown:
+            row = self.info(iri)
+            row.update(folded.get(iri, {}))
+            row["in"] = incoming.get(iri, [])
+            info[iri] = row
+        reading, spans, read_note = self.reading()
+        asked, asked_note = (
+            questions(self.model.store, self.shown, self.model.spans, self.base)
+            if with_questions
+            else ([], "skipped")
+        )
+        total = self.view.total
         return {
             "lang": lang,
             "title": self.titles(),
             "focus": self.view.focus,
+            "depth": self.view.depth,
             "stats": {
-                "entities": self.view.total,
+                "entities": total,
                 "shown": len(self.view.shown),
-                "links": len(edges),
+                "links": len(self.links),
+                "capped": self.view.capped,
             },
+            "notes": {"read": read_note, "questions": asked_note},
             "font": FONT_STACK,
-            "classes": self.legend(),
+            "families": self.legend(),
             "nodes": nodes,
-            "edges": edges,
+            "edges": self.edges(),
             "labels": {i: list(self.display_labels(i)) for i in self.view.shown},
-            "fitNodes": self.fit_nodes(),
-            "info": {i: self.info(i) for i in self.view.shown},
+            "info": info,
             "edgeInfo": self.edge_info(),
-            "options": json.loads(options),
+            "articles": reading,
+            "spans": spans,
+            "questions": asked,
+            "options": vis_options(len(nodes)),
         }
 
 
-def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
-    """vis-network options: barnesHut physics that stabilise fast, then stop (see the page)."""
-    small = n_nodes <= 60
-    big = n_nodes > 300
-    huge = n_nodes > 1500
-    iterations = 1000 if n_nodes <= 60 else max(60, min(400, 150_000 // n_nodes))
+def _paragraphs(text: str, marks: list[tuple[int, int, str, str | None]]) -> list[dict[str, Any]]:
+    """The article's lines (blank ones dropped) as segments: [text, span ids, figure]."""
+    result = []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if not line.strip():
+            continue
+        inside = [m for m in marks if m[0] < end and m[1] > start]
+        cuts = sorted(
+            {start, end, *(max(m[0], start) for m in inside), *(min(m[1], end) for m in inside)}
+        )
+        segments = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            covering = [m for m in inside if m[0] <= a and m[1] >= b]
+            ids = sorted({m[2] for m in covering if m[3] is None}, key=lambda s: int(s[1:]))
+            figure = next((m[3] for m in covering if m[3] is not None), None)
+            segments.append([text[a:b], ids, figure])
+        result.append({"line": number, "segs": segments, "heading": False})
+    _mark_headings(result)
+    return result
+
+
+def _mark_headings(paragraphs: list[dict[str, Any]]) -> None:
+    """Mark the section titles: the short lines after a section number ("01" then 发展提质)
+    when the text numbers its sections, else every short line without punctuation."""
+    texts = ["".join(seg[0] for seg in p["segs"]).strip() for p in paragraphs]
+    numbered = [n + 1 for n, t in enumerate(texts[:-1]) if t.isdigit() and len(t) <= 3]
+    chosen = [n for n in numbered if _is_heading(texts[n])]
+    if len(chosen) < 2:
+        chosen = [n for n, t in enumerate(texts) if _is_heading(t)]
+    for n in chosen:
+        paragraphs[n]["heading"] = True
+
+
+_SENTENCE_MARKS = re.compile(r"[。!?;,、:,.!?;:“”\"()()]")
+
+
+def _is_heading(line: str) -> bool:
+    """A short line with no sentence punctuation (a section title such as 发展提质)."""
+    words = line.strip()
+    letters = sum(1 for c in words if c.isalpha())
+    return 2 <= len(words) <= 24 and letters >= 2 and not _SENTENCE_MARKS.search(words)
+
+
+def vis_options(n_nodes: int) -> dict[str, Any]:
+    """vis-network options: barnesHut physics that stabilise, then stop (see the page)."""
+    small = n_nodes <= 150
+    big = n_nodes > 600
+    iterations = 600 if small else max(60, min(400, 150_000 // max(n_nodes, 1)))
     return {
         "autoResize": True,
         "layout": {"randomSeed": 20210825, "improvedLayout": n_nodes <= 150},
         "physics": {
             "enabled": True,
-            "solver": "barnesHut",
+            # forceAtlas2 spreads a hub's neighbours out (barnesHut packs them round it)
+            "solver": "forceAtlas2Based" if not big else "barnesHut",
+            "forceAtlas2Based": {
+                "theta": 0.5,
+                "gravitationalConstant": -70,
+                "centralGravity": 0.02,
+                "springLength": 70,
+                "springConstant": 0.06,
+                "damping": 0.5,
+                "avoidOverlap": 0.9,
+            },
             "barnesHut": {
-                "theta": 0.5 if not big else 0.8,
-                "gravitationalConstant": -5000 if small else -2600,
-                "centralGravity": 0.25 if small else 0.45,
-                "springLength": 130 if small else 80,
+                "theta": 0.8,
+                "gravitationalConstant": -2600,
+                "centralGravity": 0.45,
+                "springLength": 90,
                 "springConstant": 0.04,
-                "damping": 0.12 if not big else 0.2,
-                "avoidOverlap": 0.3 if small else 0.1 if not big else 0,
+                "damping": 0.2,
+                "avoidOverlap": 0,
             },
             "maxVelocity": 50,
             "minVelocity": 0.75 if not big else 2,
@@ -611,8 +728,8 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
             "stabilization": {
                 "enabled": True,
                 "iterations": iterations,
-                "updateInterval": 25 if not huge else 10,
-                "fit": False,  # the page frames the main component itself
+                "updateInterval": 25,
+                "fit": False,
             },
         },
         "nodes": {
@@ -623,7 +740,6 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
             },
-            "scaling": {"label": {"drawThreshold": 9, "maxVisible": 40}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -632,24 +748,23 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
             "selectionWidth": 1.5,
             "font": {
                 "face": FONT_STACK,
-                "size": 10,
-                "color": "#6b7280",
+                "size": 0,  # edge labels show for the selected node only (the page sets them)
+                "color": "#374151",
                 "strokeWidth": 3,
                 "strokeColor": "#ffffff",
                 "align": "horizontal",
             },
-            # in bigger graphs edge labels show when zoomed in, or for the selected node
-            "scaling": {"label": {"drawThreshold": 5 if small else 12}},
             "smooth": {"enabled": not big, "type": "continuous", "roundness": 0.3},
         },
         "interaction": {
-            "hover": not huge,
+            "hover": not big,
             "tooltipDelay": 150,
             "hideEdgesOnDrag": big,
-            "hideEdgesOnZoom": huge,
             "keyboard": {"enabled": False},
             "navigationButtons": False,
             "multiselect": False,
+            "zoomView": True,
+            "dragView": True,
         },
     }
 
@@ -667,8 +782,13 @@ def json_for_script(value: Any) -> Markup:
 
 
 def _bundled(name: str) -> str:
-    """A vis-network file bundled with pyvis, checked to be safe to inline."""
-    text = resources.files("pyvis").joinpath(f"{VIS_DIR}/{name}").read_text("utf-8")
+    """A vis-network file bundled with pyvis, checked to be safe to inline (found without
+    importing pyvis, whose package imports IPython and jinja at start)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis is not installed: its copy of vis-network is inlined")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    text = (folder / VIS_DIR / name).read_text("utf-8")
     closing = "</script" if name.endswith(".js") else "</style"
     if closing in text.lower():
         raise RuntimeError(f"pyvis's {name} cannot be inlined: it contains {closing}")
@@ -685,11 +805,16 @@ def _environment() -> Environment:
     )
 
 
-def render_html(view: View, lang: str = "zh") -> str:
-    """The page of a view, as a string."""
+def render_html(
+    view: View, lang: str = "zh", base: str = DEFAULT_BASE, with_questions: bool | None = None
+) -> str:
+    """The page of a view, as a string; the questions tab is filled up to
+    QUESTION_TRIPLES triples unless `with_questions` says."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r} (zh or en)")
-    data = PageData(view).page(lang)
+    if with_questions is None:
+        with_questions = len(view.model.store) <= QUESTION_TRIPLES
+    data = PageData(view, base).page(lang, with_questions)
     template = _environment().get_template(TEMPLATE)
     return template.render(
         lang=lang,
@@ -699,7 +824,6 @@ def render_html(view: View, lang: str = "zh") -> str:
         data_json=json_for_script(data),
         vis_js=Markup(_bundled("vis-network.min.js")),
         vis_css=Markup(_bundled("vis-network.css")),
-        stats=data["stats"],
     )
 
 
@@ -713,21 +837,22 @@ def focus_path(focus: str, folder: Path = Path("out"), base: str = DEFAULT_BASE)
 
 
 def graph_html(
-    graph: Graph,
+    store: ox.Store,
     *,
     lang: str = "zh",
     focus: str | None = None,
     depth: int = 1,
     max_nodes: int | None = None,
     base: str = DEFAULT_BASE,
+    with_questions: bool | None = None,
 ) -> tuple[bytes, View]:
-    """The page of `graph` as UTF-8 bytes, and what it shows (see `write_graph_html`)."""
-    view = select_view(EntityGraph.from_rdf(graph), focus, depth, max_nodes, base)
-    return render_html(view, lang).encode("utf-8"), view
+    """The page of the graph in `store` as UTF-8 bytes, and what it shows."""
+    view = select_view(PageModel.read(store), focus, depth, max_nodes, base)
+    return render_html(view, lang, base, with_questions).encode("utf-8"), view
 
 
 def write_graph_html(
-    graph: Graph,
+    store: ox.Store,
     path: Path,
     *,
     lang: str = "zh",
@@ -736,14 +861,14 @@ def write_graph_html(
     max_nodes: int | None = None,
     base: str = DEFAULT_BASE,
 ) -> View:
-    """Write the interactive view of `graph` to `path` (atomically) and return what it shows.
+    """Write the page of `store` to `path` (atomically) and return what it shows.
 
     `focus` (an entity's zh/en label, id or IRI) limits the view to the entities within
     `depth` links of it; `max_nodes` keeps the most central ones. Raises
-    `analytics.EntityLookupError` when `focus` names no entity or several.
+    `resolver.EntityLookupError` when `focus` names no entity or several.
     """
     content, view = graph_html(
-        graph, lang=lang, focus=focus, depth=depth, max_nodes=max_nodes, base=base
+        store, lang=lang, focus=focus, depth=depth, max_nodes=max_nodes, base=base
     )
     write_atomic(path, content)
     return view

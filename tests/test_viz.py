@@ -1,4 +1,4 @@
-"""The graph view's HTML (no browser): self-contained, safe, deterministic, faithful."""
+"""The page's HTML (no browser): self-contained, safe, deterministic, faithful to the graph."""
 
 from __future__ import annotations
 
@@ -8,21 +8,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from builder.analytics import EntityGraph, EntityLookupError
 from builder.cli_graph import viz_command
+from builder.outputs import ontology_triples
+from builder.pagedata import PageModel, number_text
 from builder.pipeline import Built, build
-from builder.viz import (
-    focus_path,
-    graph_html,
-    json_for_script,
-    select_view,
-    vis_options,
-    write_graph_html,
-)
+from builder.resolver import EntityLookupError
+from builder.stores import to_ox
+from builder.viz import focus_path, graph_html, json_for_script, select_view, write_graph_html
 from builder.vocab import DEFAULT_BASE, LK, OA, PROV, SCHEMA
 from tests.conftest import MINI
 
@@ -48,13 +45,21 @@ PAYLOADS = (P_IMG, P_SCRIPT, P_QUOTES, P_HREF, P_NOTE)
 
 
 def entity_count(graph: Graph) -> int:
-    """Entities counted with SPARQL, independently of builder.analytics."""
+    """Entities counted with SPARQL, independently of the page code."""
     return len(list(graph.query(ENTITY_QUERY)))
 
 
 def mini_graph() -> Graph:
     """The small valid example's data graph."""
     return build([str(MINI)]).graph()
+
+
+def store_of(graph: Graph) -> ox.Store:
+    """A store holding an rdflib graph and the ontology, as the build's page store does."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology_triples())
+    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)  # type: ignore[arg-type]
+    return store
 
 
 def xss_graph() -> Graph:
@@ -112,69 +117,23 @@ def page_data(html: str) -> dict[str, Any]:
     return data
 
 
+def classes_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every class of the legend, across its families."""
+    return [c for family in data["families"] for c in family["classes"]]
+
+
 @pytest.fixture(scope="module")
 def mini_html(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("viz") / "graph.html"
-    write_graph_html(mini_graph(), path)
+    write_graph_html(build([str(MINI)]).store(), path)
     return path.read_text(encoding="utf-8")
 
 
-def test_self_contained_and_offline(mini_html: str) -> None:
-    doc = parse(mini_html)
-    urls = [v or "" for _t, attrs in doc.tags for k, v in attrs.items() if k in ("src", "href")]
-    assert not [u for u in urls if re.match(r"\s*(https?:)?//", u, re.I)]
-    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", mini_html, re.I)
-    assert "<link" not in mini_html.lower()
-    assert "vis-network" in mini_html and "new vis.Network(" in mini_html
-    assert [s.get("src") for s in doc.scripts] == [None, None, None]  # all inline
-    assert "default-src 'none'" in mini_html  # CSP: the page may load nothing
-    for font in ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei"):
-        assert font in mini_html
-    assert "bootstrap" not in mini_html.lower()
-    assert "innerHTML" not in mini_html.split("<script>", 2)[-1]  # not in the page's own script
-
-
-def test_nodes_are_the_entities(mini_html: str) -> None:
-    graph = mini_graph()
-    data = page_data(mini_html)
-    ids = {n["id"] for n in data["nodes"]}
-    assert len(data["nodes"]) == entity_count(graph) == MINI_ENTITIES
-    expected = {str(row[0]) for row in graph.query(ENTITY_QUERY)}  # type: ignore[index]
-    assert ids == expected
-    assert not [i for i in ids if "/evidence/" in i or "/statement/" in i or "/period/" in i]
-    assert data["stats"] == {
-        "entities": MINI_ENTITIES,
-        "shown": MINI_ENTITIES,
-        "links": MINI_LINKS,
-    }
-    small = {n["id"]: n["size"] for n in data["nodes"]}
-    assert small[LKD + "luohu-gdp-2021-h1"] < small[LKD + "luohu"]  # observations are smaller
-
-
-def test_legend_lists_every_class(mini_html: str) -> None:
-    data = page_data(mini_html)
-    keys = [c["key"] for c in data["classes"]]
-    assert sorted(keys) == sorted(
-        [
-            "City", "District", "PartyOrganization", "Person", "Post", "Quote", "Indicator",
-            "Observation", "NewsOrganization", "NewsArticle", "ComparisonClaim",
-        ]
-    )  # fmt: skip
-    colours = {(c["colour"], c["shape"]) for c in data["classes"]}
-    assert len(colours) == len(keys)
-    person = next(c for c in data["classes"] if c["key"] == "Person")
-    assert (person["zh"], person["en"], person["count"]) == ("人物", "Person", 2)
-
-
-def test_edges_carry_property_labels(mini_html: str) -> None:
-    data = page_data(mini_html)
-    by_label = {e["label"]: e for e in data["edges"]}
-    assert by_label["位于"]["from"] == LKD + "luohu"
-    assert by_label["位于"]["to"] == LKD + "shenzhen"
-    assert by_label["任职者"]["arrows"] == "to"
-    info = data["edgeInfo"][by_label["位于"]["id"]]
-    assert info["p"] == ["位于", "located in", "lk:locatedIn"]
-    assert info["ev"][0]["exact"] == "增速跑赢全市"  # the relation's own evidence
+@pytest.fixture(scope="module")
+def article_data(article_built: Built) -> dict[str, Any]:
+    """The page data of the real article."""
+    page, _view = graph_html(article_built.store())
+    return page_data(page.decode("utf-8"))
 
 
 def edge_between(data: dict[str, Any], source: str, prop: str, target: str) -> dict[str, Any]:
@@ -189,11 +148,119 @@ def edge_between(data: dict[str, Any], source: str, prop: str, target: str) -> d
     return edge
 
 
-@pytest.fixture(scope="module")
-def article_data(article_built: Built) -> dict[str, Any]:
-    """The page data of the real article."""
-    page, _view = graph_html(article_built.graph())
-    return page_data(page.decode("utf-8"))
+def test_self_contained_and_offline(mini_html: str) -> None:
+    doc = parse(mini_html)
+    urls = [v or "" for _t, attrs in doc.tags for k, v in attrs.items() if k in ("src", "href")]
+    assert not [u for u in urls if re.match(r"\s*(https?:)?//", u, re.I)]
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", mini_html, re.I)
+    assert "<link" not in mini_html.lower()
+    assert "vis-network" in mini_html and "new vis.Network(" in mini_html
+    assert [s.get("src") for s in doc.scripts] == [None, None, None]  # all inline
+    assert "default-src 'none'" in mini_html  # CSP: the page may load nothing
+    for font in ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei"):
+        assert font in mini_html
+    own_script = mini_html.split("<script>", 2)[-1]
+    assert "innerHTML" not in own_script and "insertAdjacentHTML" not in own_script
+    assert "fetch(" not in own_script and "XMLHttpRequest" not in own_script
+
+
+def test_nodes_are_the_entities(mini_html: str) -> None:
+    graph = mini_graph()
+    data = page_data(mini_html)
+    ids = {n["id"] for n in data["nodes"]}
+    assert len(data["nodes"]) == entity_count(graph) == MINI_ENTITIES
+    expected = {str(row[0]) for row in graph.query(ENTITY_QUERY)}  # type: ignore[index]
+    assert ids == expected
+    assert not [i for i in ids if "/evidence/" in i or "/statement/" in i or "/period/" in i]
+    assert data["stats"] == {
+        "entities": MINI_ENTITIES,
+        "shown": MINI_ENTITIES,
+        "links": MINI_LINKS,
+        "capped": False,
+    }
+    size = {n["id"]: n["size"] for n in data["nodes"]}
+    assert size[LKD + "luohu-gdp-2021-h1"] < size[LKD + "luohu"]  # a folded figure is smaller
+
+
+def test_legend_groups_classes_into_families(article_data: dict[str, Any]) -> None:
+    families = {f["key"]: f for f in article_data["families"]}
+    assert list(families) == ["places", "agents", "work", "documents", "concepts", "figures"]
+    colours = [f["colour"] for f in families.values()]
+    assert len(set(colours)) == 6
+    folded = {k for k, f in families.items() if f["folded"]}
+    assert folded == {"concepts", "figures"}
+
+    def keys(family: str) -> set[str]:
+        return {c["key"] for c in families[family]["classes"]}
+
+    assert {"District", "City", "Area"} <= keys("places")
+    assert {"Person", "Post", "GovernmentBody"} <= keys("agents")
+    assert {"UrbanRenewalProject", "GovernanceService", "Event"} <= keys("work")
+    assert {"Quote", "NewsArticle", "PolicyDocument"} <= keys("documents")
+    assert {"Indicator", "Domain", "Goal", "DataCategory"} <= keys("concepts")
+    assert {"Observation", "FirstClaim", "ComparisonClaim", "TrendClaim"} <= keys("figures")
+    # every class once, counts adding up to the entities
+    every = classes_of(article_data)
+    assert len({c["iri"] for c in every}) == len(every)
+    assert sum(c["count"] for c in every) == article_data["stats"]["shown"]
+    # classes of one family differ in colour or shape
+    for family in families.values():
+        looks = [(c["colour"], c["shape"]) for c in family["classes"]]
+        assert len(set(looks)) == len(looks), family["key"]
+
+
+def test_default_view_is_about_a_hundred_entities(article_data: dict[str, Any]) -> None:
+    folded = {f["key"] for f in article_data["families"] if f["folded"]}
+    shown = [n for n in article_data["nodes"] if n["fam"] not in folded]
+    assert 60 <= len(shown) <= 110, len(shown)
+    assert article_data["stats"]["shown"] == len(article_data["nodes"]) > 200
+
+
+def test_figures_and_tags_are_folded_into_their_subjects(article_data: dict[str, Any]) -> None:
+    project = article_data["info"][LKD + "dongmen-pedestrian-street-renovation-phase-1"]
+    figures = {article_data["labels"][f][0] for f in project["figures"]}
+    assert {"约5.4亿元", "29个月"} <= figures
+    luohu = article_data["info"][LKD + "luohu"]
+    gdp = next(
+        f for f in luohu["figures"] if article_data["labels"][f][0].startswith("1268.19亿元")
+    )
+    keys = {r["p"][2]: r for r in article_data["info"][gdp]["key"]}
+    assert keys["lk:value"]["en"] == "126,819,000,000 CNY"
+    assert keys["lk:refPeriod"]["zh"] == "2021年上半年"
+    concepts = {
+        c["iri"] for f in article_data["families"] if f["key"] == "concepts" for c in f["classes"]
+    }
+    tags = [t for i in article_data["info"].values() for t in i.get("tags", [])]
+    assert len(tags) > 50 and all(article_data["info"][t]["cls"] in concepts for t in tags)
+    education = article_data["info"][LKD + "education-health-integration"]["tags"]
+    assert set(education) == {LKD + "domain-health", LKD + "domain-education"}
+    claims = [c for i in article_data["info"].values() for c in i.get("claims", [])]
+    assert len(claims) == len(set(claims)) >= 5  # each claim listed on what it is about
+
+
+def test_incoming_links_read_with_inverse_labels(article_data: dict[str, Any]) -> None:
+    person = article_data["info"][LKD + "luo-yude"]
+    holds = next(r for r in person["in"] if r["p"][2] == "org:heldBy")
+    assert holds["p"][:2] == ["担任", "holds"]
+    assert holds["source"] == LKD + "post-luohu-party-secretary"
+    luohu = article_data["info"][LKD + "luohu"]
+    within = [r for r in luohu["in"] if r["p"][2] == "lk:locatedIn"]
+    assert within and all(r["p"][:2] == ["境内有", "has within"] for r in within)
+    # every incoming link has an inverse label from the ontology (none falls back to "← …")
+    fallbacks = {
+        r["p"][2] for i in article_data["info"].values() for r in i["in"] if r["p"][0][0] == "←"
+    }
+    assert not fallbacks
+
+
+def test_every_linking_property_has_an_inverse_label(article_built: Built) -> None:
+    model = PageModel.read(article_built.store())
+    used = {p for _s, p, _o in model.links}
+    missing = sorted(p for p in used if model.inverse_label(p) is None)
+    assert not missing
+    # an owl:inverseOf pair: each one's inverse label is the other's label
+    assert model.inverse_label(str(LK.hasPart)) == model.label(str(LK.partOf))
+    assert model.inverse_label(str(LK.partOf)) == model.label(str(LK.hasPart))
 
 
 def test_background_relation_has_no_quote(article_data: dict[str, Any]) -> None:
@@ -204,7 +271,7 @@ def test_background_relation_has_no_quote(article_data: dict[str, Any]) -> None:
     assert basis["kind"] == "background"
     assert basis["label"][:2] == ["背景知识(非原文)", "background knowledge (not in the text)"]
     assert "Guangdong" in basis["note"] and basis["noteLang"] == "en"
-    assert basis["by"] == [{"zh": "luohu-kg 数据整理者", "en": "luohu-kg curators"}]
+    assert basis["by"] == [["luohu-kg 数据整理者", "luohu-kg curators"]]
     assert edge["dashes"] is True
     props = [r for r in article_data["info"][LKD + "shenzhen"]["props"] if r.get("target")]
     located = next(r for r in props if r["target"] == LKD + "guangdong")
@@ -232,83 +299,98 @@ def test_text_relation_keeps_its_quote(article_built: Built, article_data: dict[
             "o": URIRef(person),
         },
     )
-    assert [q["exact"] for q in info["ev"]] == [str(row[0]) for row in quotes]  # type: ignore[index]
-    assert "罗育德" in info["ev"][0]["exact"] and info["ev"][0]["line"] > 0
-    assert "bg" not in next(
-        r for r in article_data["info"][post]["props"] if r.get("target") == person
+    spans = article_data["spans"]
+    assert [spans[s]["x"] for s in info["ev"]] == [str(row[0]) for row in quotes]  # type: ignore[index]
+    assert "罗育德" in spans[info["ev"][0]]["x"] and spans[info["ev"][0]]["l"] > 0
+    assert spans[info["ev"][0]]["e"] == edge["id"]  # the read view opens this edge
+
+
+def test_read_view_marks_every_quote(article_built: Built, article_text: str) -> None:
+    page, _view = graph_html(article_built.store(), with_questions=False)
+    data = page_data(page.decode("utf-8"))
+    (article,) = data["articles"]
+    text = article_built.graph().value(URIRef(article["id"]), SCHEMA.text)
+    assert str(text) == article_text
+    # the paragraphs put back together are the text's non-blank lines, in order
+    lines = [line for line in article_text.split("\n") if line.strip()]
+    assert ["".join(s[0] for s in p["segs"]) for p in article["paragraphs"]] == lines
+    numbers = [p["line"] for p in article["paragraphs"]]
+    assert [article_text.split("\n")[n - 1] for n in numbers] == lines
+    # every evidence quote of the graph is marked, over exactly its words
+    rows = article_built.graph().query(
+        """PREFIX lk: <https://w3id.org/luohu-kg/ontology#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?fact ?exact WHERE {
+          ?fact lk:hasEvidence ?ev . ?ev oa:hasSelector ?q , ?p .
+          ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }"""
     )
-
-
-def test_article_nodes_and_new_kinds(article_data: dict[str, Any]) -> None:
-    ids = {n["id"] for n in article_data["nodes"]}
-    for part in ("/statement/", "/restatement/", "/evidence/", "/period/"):
-        assert not [i for i in ids if part in i], part
-    assert LKD + "curators" not in ids
-    claim = LKD + "claim-gdp-growth-beats-city"
-    assert claim in ids and article_data["labels"][claim][0] == "增速跑赢全市"
-    edge = edge_between(article_data, claim, "lk:claimAbout", LKD + "luohu-gdp-2021-h1")
-    assert article_data["edgeInfo"][edge["id"]]["ev"][0]["exact"]  # the claim's own quote
-    keys = [c["key"] for c in article_data["classes"]]
-    assert {"FirstClaim", "ComparisonClaim", "TrendClaim", "DataCategory"} <= set(keys)
-    labels = {e["label"] for e in article_data["edges"]}
-    assert "上位概念" in labels and "下位概念" not in labels  # broader only, not its inverse
-
-
-def test_key_values_of_periods_and_restatements(article_data: dict[str, Any]) -> None:
-    def keys(iri: str) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        for row in article_data["info"][LKD + iri]["key"]:
-            found.setdefault(row["p"][2], []).append(row["zh"])
-        return found
-
-    assert keys("liantang-school-classes")["lk:refPeriod"] == ["无(不随时间的数据)"]  # timeless
-    assert keys("big-data-daily-sharing")["lk:refPeriod"] == ["截至2021年8月前后"]  # as of
-    restated = keys("big-data-records-aggregated")
-    assert restated["lk:valueText"] == ["40.3亿条"] and restated["lk:restatedAs"] == ["逾40亿条"]
-    quotes = article_data["info"][LKD + "big-data-records-aggregated"]["ev"]
-    assert [q.get("restated") for q in quotes] == [None, "逾40亿条"]
-    assert "逾40亿条" in quotes[1]["exact"]
-    props = {
-        r["p"][2]: r for r in article_data["info"][LKD + "big-data-records-aggregated"]["props"]
-    }
-    assert props["lk:restatedAs"]["zh"] == "逾40亿条"
-
-
-def test_tooltip_values_and_details(mini_html: str) -> None:
-    data = page_data(mini_html)
-    obs = data["info"][LKD + "luohu-gdp-2021-h1"]
-    keys = {row["p"][2]: row for row in obs["key"]}
-    assert keys["lk:valueText"]["zh"] == "1268.19亿元"
-    assert keys["lk:value"]["zh"] == "126819000000 unit:CCY_CNY"
-    assert keys["lk:value"]["en"] == "126.8 bn CNY"
-    assert keys["lk:growthText"]["zh"] == "10.3%"
-    assert keys["lk:refPeriod"]["zh"] == "2021年上半年"
-    assert data["labels"][LKD + "luohu-gdp-2021-h1"] == ["1268.19亿元", "126.8 bn CNY"]
-    person = data["info"][LKD + "luo-yude"]
-    assert (person["zh"], person["en"]) == ("罗育德", "Luo Yude")
-    assert person["ev"] == [
-        {
-            "exact": "罗湖区委书记罗育德",
-            "prefix": "亿元,增长10.3%,增速跑赢全市。\n\n",
-            "suffix": "表示,“我们有信心。”\n\n信息来源:南方",
-            "line": 5,
-        }
+    expected = sorted(str(r[1]) for r in rows)  # type: ignore[index]  # one per fact and quote
+    marked: dict[str, list[str]] = {}
+    for p in article["paragraphs"]:
+        for seg in p["segs"]:
+            for sid in seg[1]:
+                marked.setdefault(sid, []).append(seg[0])
+    assert len(data["spans"]) == len(expected) > 300
+    found = []
+    for sid, span in data["spans"].items():
+        words = "".join(marked[sid])
+        assert words == span["x"].replace("\n", ""), sid  # blank lines are not paragraphs
+        found.append(span["x"])
+    assert sorted(found) == expected
+    # text no quote covers stays unmarked: the page chrome 查看原文 is skipped in coverage
+    first = article["paragraphs"][0]["segs"]
+    assert first == [["查看原文", [], None]]
+    # overlapping quotes: some segment is covered by several
+    assert any(len(seg[1]) > 1 for p in article["paragraphs"] for seg in p["segs"])
+    headings = [
+        "".join(s[0] for s in p["segs"]).strip() for p in article["paragraphs"] if p["heading"]
     ]
-    assert {r["source"] for r in person["in"]} == {
-        LKD + "post-luohu-party-secretary",
-        LKD + "quote-luo-yude",
+    assert headings == ["发展提质", "治理增效", "幸福上门"]
+
+
+def test_figures_in_the_text_carry_their_value(article_data: dict[str, Any]) -> None:
+    (article,) = article_data["articles"]
+    figures = {}
+    for p in article["paragraphs"]:
+        for seg in p["segs"]:
+            if seg[2]:
+                figures.setdefault(seg[2], "")
+                figures[seg[2]] += seg[0]
+    gdp = next(f for f, words in figures.items() if words == "1268.19亿元")
+    assert article["figures"][gdp] == {
+        "v": ["1268.19亿元", "126,819,000,000 CNY"],
+        "period": ["2021年上半年", "first half of 2021"],
     }
-    props = {r["p"][2]: r for r in data["info"][LKD + "luohu"]["props"]}
-    assert props["lk:locatedIn"]["target"] == LKD + "shenzhen"
-    assert "rdf:type" not in props and "lk:hasEvidence" not in props
+    assert len(figures) >= 30
+
+
+def test_questions_are_answered_in_the_page(article_data: dict[str, Any]) -> None:
+    asked = {q["name"]: q for q in article_data["questions"]}
+    assert "officials" in asked and not [n for n in asked if n.endswith("-violation")]
+    officials = asked["officials"]
+    assert officials["title"].startswith("Officials")
+    column = officials["columns"].index("official")
+    names = {row[column]["v"] for row in officials["rows"]}
+    assert "罗育德" in names
+    iri = officials["columns"].index("personIri")
+    assert {row[iri]["n"] for row in officials["rows"]} >= {LKD + "luo-yude"}
+    quote = officials["columns"].index("quote")
+    linked = [row[quote]["q"] for row in officials["rows"] if row[quote].get("q")]
+    assert linked and all(q in article_data["spans"] for q in linked)
+    assert all(q["total"] >= len(q["rows"]) for q in asked.values())
+
+
+def test_number_text() -> None:
+    assert number_text("126819000000") == "126,819,000,000"
+    assert number_text("-1234.500") == "-1,234.5"
+    assert number_text("0.25") == "0.25"
+    assert number_text("abc") == "abc"
 
 
 def test_deterministic(tmp_path: Path) -> None:
-    graph = mini_graph()
-    write_graph_html(graph, tmp_path / "a.html")
-    write_graph_html(mini_graph(), tmp_path / "b.html")
+    write_graph_html(build([str(MINI)]).store(), tmp_path / "a.html")
+    write_graph_html(build([str(MINI)]).store(), tmp_path / "b.html")
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
-    assert graph_html(graph)[0] == (tmp_path / "a.html").read_bytes()
     assert '"randomSeed":' in (tmp_path / "a.html").read_text(encoding="utf-8")
 
 
@@ -321,7 +403,7 @@ def test_json_for_script_escapes() -> None:
 
 def test_data_text_is_escaped(tmp_path: Path) -> None:
     path = tmp_path / "xss.html"
-    write_graph_html(xss_graph(), path)
+    write_graph_html(store_of(xss_graph()), path)
     html = path.read_text(encoding="utf-8")
     for payload in PAYLOADS:
         assert payload not in html
@@ -329,31 +411,30 @@ def test_data_text_is_escaped(tmp_path: Path) -> None:
     assert html.lower().count("</script") == len(parse(html).scripts) == 3
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     assert title and "&lt;img src=x onerror=" in title.group(1)
-    assert "&lt;/script&gt;" in html  # the escaped heading
     data = page_data(html)  # the JSON still holds the exact text
     assert data["info"][LKD + "luo-yude"]["zh"] == "罗育德" + P_IMG
     edge = edge_between(data, LKD + "luohu", "lk:locatedIn", LKD + "shenzhen")
     assert data["edgeInfo"][edge["id"]]["basis"]["note"] == "Known" + P_NOTE
     assert data["title"]["zh"].endswith(P_IMG + P_SCRIPT)
+    assert any(P_SCRIPT in s["x"] for s in data["spans"].values())  # the read view's quote
 
 
 def test_focus_and_depth() -> None:
-    eg = EntityGraph.from_rdf(mini_graph())
-    view = select_view(eg, focus="罗育德", depth=1)
+    model = PageModel.read(build([str(MINI)]).store())
+    view = select_view(model, focus="罗育德", depth=1)
     assert view.focus == LKD + "luo-yude"
     assert set(view.shown) == {
         LKD + "luo-yude",
         LKD + "post-luohu-party-secretary",
         LKD + "quote-luo-yude",
     }
-    assert len(select_view(eg, focus="Luo Yude", depth=2).shown) == 5
-    assert select_view(eg, focus=LKD + "luo-yude", depth=0).shown == [LKD + "luo-yude"]
+    assert len(select_view(model, focus="Luo Yude", depth=2).shown) == 5
+    assert select_view(model, focus=LKD + "luo-yude", depth=0).shown == [LKD + "luo-yude"]
     with pytest.raises(EntityLookupError, match="no entity is labelled '不存在'"):
-        select_view(eg, focus="不存在")
-    # the ids are read under the base the graph was built with
-    assert select_view(eg, focus="luo-yude", depth=0, base=LKD).focus == LKD + "luo-yude"
+        select_view(model, focus="不存在")
+    assert select_view(model, focus="luo-yude", depth=0, base=LKD).focus == LKD + "luo-yude"
     with pytest.raises(EntityLookupError, match="no id matches"):
-        select_view(eg, focus="luo-yude", base="https://example.org/other/")
+        select_view(model, focus="luo-yude", base="https://example.org/other/")
 
 
 def test_focus_path_is_named_for_the_entity() -> None:
@@ -362,32 +443,34 @@ def test_focus_path_is_named_for_the_entity() -> None:
     assert focus_path("https://example.org/things#A b", base=LKD).name == "graph-A-b.html"
 
 
-def test_max_nodes_keeps_the_most_central() -> None:
-    eg = EntityGraph.from_rdf(mini_graph())
-    view = select_view(eg, max_nodes=3)
-    assert view.shown == sorted(eg.ranked()[:3])
-    focused = select_view(eg, focus="夏凡", depth=5, max_nodes=2)
+def test_max_nodes_keeps_the_most_central_and_says_so(tmp_path: Path) -> None:
+    model = PageModel.read(build([str(MINI)]).store())
+    view = select_view(model, max_nodes=3)
+    ranked = sorted(view.rank, key=lambda i: (-round(view.rank[i], 12), i))
+    assert view.shown == sorted(ranked[:3]) and view.capped
+    assert view.notes == [
+        "graph.html shows the 3 most central of 12 entities (PageRank); "
+        "`luohu-kg viz --focus ENTITY` draws the neighbourhood of any other"
+    ]
+    focused = select_view(model, focus="夏凡", depth=5, max_nodes=2)
     assert LKD + "xia-fan" in focused.shown and len(focused.shown) == 2
-
-
-def test_large_graphs_are_tuned() -> None:
-    small, large = vis_options(50, 60), vis_options(5000, 10000)
-    assert small["layout"]["improvedLayout"] is True
-    assert large["layout"]["improvedLayout"] is False
-    assert large["physics"]["stabilization"]["iterations"] < 200
-    assert large["edges"]["smooth"]["enabled"] is False
-    assert small["layout"]["randomSeed"] == large["layout"]["randomSeed"]
+    assert not select_view(model).capped and not select_view(model).notes
+    page, _ = graph_html(build([str(MINI)]).store(), max_nodes=3)
+    assert page_data(page.decode("utf-8"))["stats"] == {
+        "entities": 12,
+        "shown": 3,
+        "links": view.links,
+        "capped": True,
+    }
 
 
 def test_english_labels(tmp_path: Path) -> None:
     path = tmp_path / "en.html"
-    write_graph_html(mini_graph(), path, lang="en")
+    write_graph_html(build([str(MINI)]).store(), path, lang="en")
     html = path.read_text(encoding="utf-8")
     data = page_data(html)
     assert data["lang"] == "en" and '<html lang="en">' in html
-    labels = {n["id"]: n["label"] for n in data["nodes"]}
-    assert labels[LKD + "luo-yude"] == "Luo Yude"
-    assert "located in" in {e["label"] for e in data["edges"]}
+    assert data["labels"][LKD + "luo-yude"] == ["罗育德", "Luo Yude"]
 
 
 def test_unlabelled_and_unknown_classes(tmp_path: Path) -> None:
@@ -396,10 +479,10 @@ def test_unlabelled_and_unknown_classes(tmp_path: Path) -> None:
     g.add((a, RDF.type, LK.SomethingNew))
     g.add((b, RDF.type, LK.Person))
     g.add((a, LK.locatedIn, b))
-    view = write_graph_html(g, tmp_path / "g.html")
+    view = write_graph_html(store_of(g), tmp_path / "g.html")
     data = page_data((tmp_path / "g.html").read_text(encoding="utf-8"))
     assert len(view.shown) == 2
-    assert {c["key"] for c in data["classes"]} == {"SomethingNew", "Person"}
+    assert {c["key"] for c in classes_of(data)} == {"SomethingNew", "Person"}
     assert data["info"][str(a)]["zh"] == "a"  # the local name when there is no label
 
 
@@ -450,6 +533,6 @@ def test_cli_viz_focus_keeps_the_full_view(
 
 def test_write_is_atomic_and_creates_folders(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "er" / "graph.html"
-    write_graph_html(mini_graph(), target)
+    write_graph_html(build([str(MINI)]).store(), target)
     assert target.exists()
     assert [p.name for p in target.parent.iterdir()] == ["graph.html"]
