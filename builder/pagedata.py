@@ -185,34 +185,33 @@ class Basis:
     by: list[str] = field(default_factory=list)
 
 
-@dataclass
+OA = PREFIXES["oa"]
+PROV = PREFIXES["prov"]
+
+
 class PageModel:
-    """The entities, links, labels, evidence and statements of a store."""
+    """The entities, links and labels of a store (read at once with SPARQL), and the evidence
+    and statements of any node (read when asked, by pattern, and kept)."""
 
-    store: ox.Store
-    classes: dict[str, str]  # entity IRI -> most specific class IRI
-    labels: dict[str, dict[str, list[str]]]  # IRI -> lang -> main labels
-    alt: dict[str, list[str]]
-    inverse: dict[str, dict[str, str]]  # property IRI -> lang -> inverse label
-    links: list[tuple[str, str, str]]
-    spans: list[Span]
-    bases: dict[tuple[str, str, str], Basis]
-    texts: dict[str, str]  # article IRI -> text
-    superclasses: dict[str, set[str]]
-
-    @classmethod
-    def read(cls, store: ox.Store) -> PageModel:
-        """Read everything the page needs but the entities' own details."""
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
         types: dict[str, list[str]] = defaultdict(list)
+        rdf_type = ox.NamedNode(RDF_TYPE)
         for row in _select(store, "types"):
-            types[_value(row["node"])].append(_value(row["type"]))
+            cls = row[0].value
+            if resolver.is_entity_class(cls):  # instances read by pattern: no other type
+                for quad in store.quads_for_pattern(None, rdf_type, row[0]):
+                    if isinstance(quad.subject, ox.NamedNode):
+                        types[quad.subject.value].append(cls)
         direct: dict[str, set[str]] = defaultdict(set)
         for row in _select(store, "subclasses"):
-            direct[_value(row["sub"])].add(_value(row["super"]))
-        superclasses = _closure(direct)
-        classes = {
-            iri: _most_specific([c for c in found if resolver.is_entity_class(c)], superclasses)
-            for iri, found in types.items()
+            direct[row[0].value].add(row[1].value)
+        self.superclasses = _closure(direct)
+        self.classes = {
+            iri: _most_specific(
+                [c for c in found if resolver.is_entity_class(c)], self.superclasses
+            )
+            for iri, found in sorted(types.items())
             if resolver.is_entity(iri, found)
         }
         labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -220,8 +219,8 @@ class PageModel:
         alt: dict[str, list[str]] = defaultdict(list)
         inverse: dict[str, dict[str, str]] = defaultdict(dict)
         for row in _select(store, "labels"):
-            node, kind, label = _value(row["node"]), _value(row["kind"]), row["label"]
-            lang = label.language or "" if isinstance(label, ox.Literal) else ""
+            node, kind, label = row[0].value, row[1].value, row[2]
+            lang = label.language or ""
             if kind == "main":
                 labels[node][lang].append(label.value)
             elif kind == "headline":
@@ -232,65 +231,32 @@ class PageModel:
                 inverse[node][lang] = min(label.value, inverse[node].get(lang, label.value))
         for node, by_lang in headlines.items():
             labels.setdefault(node, by_lang)
-        links = sorted(
-            (s, p, o)
-            for row in _select(store, "links")
-            if (s := _value(row["s"])) in classes
-            and (o := _value(row["o"])) in classes
-            and (p := _value(row["p"])) not in HIDDEN_LINKS
+        self.labels = dict(labels)
+        self.alt = {k: sorted(set(v)) for k, v in alt.items()}
+        self.inverse = dict(inverse)
+        classes = self.classes
+        self.links = sorted(
+            (s, p, o) for s, p, o in _iri_rows(store, "links") if s in classes and o in classes
         )
-        spans = []
-        for n, row in enumerate(
-            sorted(
-                _select(store, "evidence"),
-                key=lambda r: (_value(r["article"]), int(_value(r["start"])), _value(r["fact"])),
-            )
-        ):
-            line = row["line"]
-            spans.append(
-                Span(
-                    f"s{n}",
-                    _value(row["fact"]),
-                    _value(row["article"]),
-                    int(_value(row["start"])),
-                    int(_value(row["end"])),
-                    _value(row["exact"]),
-                    _value(row["prefix"]),
-                    _value(row["suffix"]),
-                    int(line.value) if line is not None else None,
-                )
-            )
-        bases: dict[tuple[str, str, str], Basis] = {}
-        for row in _select(store, "statements"):
-            key = (_value(row["s"]), _value(row["p"]), _value(row["o"]))
-            basis = bases.get(key)
-            if basis is None:
-                note = row["note"]
-                basis = bases[key] = Basis(
-                    _value(row["statement"]),
-                    _value(row["basis"]) == LK + "BackgroundKnowledge",
-                    _value(note),
-                    (note.language or "") if isinstance(note, ox.Literal) else "",
-                    _value(row["mention"]),
-                )
-            if row["by"] is not None and _value(row["by"]) not in basis.by:
-                basis.by = sorted([*basis.by, _value(row["by"])])
-        texts = {_value(r["article"]): _value(r["text"]) for r in _select(store, "articles")}
-        return cls(
-            store,
-            dict(sorted(classes.items())),
-            {k: {lang: sorted(v) for lang, v in d.items()} for k, d in labels.items()},
-            {k: sorted(set(v)) for k, v in alt.items()},
-            dict(inverse),
-            links,
-            spans,
-            bases,
-            texts,
-            superclasses,
-        )
+        self.texts = {r[0].value: r[1].value for r in _select(store, "articles")}
+        self._labels: dict[str, tuple[str, str]] = {}
+        self._families: dict[str, str] = {}
+        self._spans: dict[tuple[str, str], Span] = {}  # by (fact, evidence)
+        self._bases: dict[str, dict[tuple[str, str], Basis]] = {}  # by subject, (p, o)
+
+    @classmethod
+    def read(cls, store: ox.Store) -> PageModel:
+        """Read the entities, links and labels of `store`."""
+        return cls(store)
 
     def label(self, iri: str) -> tuple[str, str]:
         """(zh, en) of an IRI: its labels, the other language's, or its local name."""
+        found = self._labels.get(iri)
+        if found is None:
+            found = self._labels[iri] = self._label(iri)
+        return found
+
+    def _label(self, iri: str) -> tuple[str, str]:
         by_lang = self.labels.get(iri)
         if not by_lang:
             if iri in STANDARD_LABELS:
@@ -313,6 +279,11 @@ class PageModel:
 
     def family(self, cls: str) -> str:
         """The legend family of a class (by itself or its nearest listed superclass)."""
+        if cls not in self._families:
+            self._families[cls] = self._family(cls)
+        return self._families[cls]
+
+    def _family(self, cls: str) -> str:
         names = [local_name(cls)] + sorted(
             local_name(c) for c in self.superclasses.get(cls, set()) if c.startswith(LK)
         )
@@ -321,21 +292,121 @@ class PageModel:
                 return key
         return CONCEPT_FAMILY
 
-    def triples(self, iri: str) -> Iterator[tuple[str, Term]]:
+    def triples(self, iri: str) -> list[tuple[str, Term]]:
         """(property, object) of a subject, in a fixed order."""
         quads = self.store.quads_for_pattern(ox.NamedNode(iri), None, None)
-        found = sorted(
+        return sorted(
             (q.predicate.value, _term(q.object))
             for q in quads
             if not isinstance(q.object, ox.Triple)
         )
-        yield from ((p, o) for p, o in found)
+
+    def _objects(self, node: str, prop: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+        quads = self.store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(prop), None)
+        return sorted((q.object for q in quads), key=str)  # type: ignore[misc]
+
+    def _span(self, fact: str, evidence: str) -> Span | None:
+        key = (fact, evidence)
+        if key not in self._spans:
+            found = None
+            source = self._objects(evidence, OA + "hasSource")
+            line = self._objects(evidence, LK + "line")
+            values: dict[str, str] = {}
+            for selector in self._objects(evidence, OA + "hasSelector"):
+                for name in ("exact", "prefix", "suffix", "start", "end"):
+                    for obj in self._objects(selector.value, OA + name):
+                        values[name] = obj.value
+            if source and {"exact", "start", "end"} <= set(values):
+                found = Span(
+                    f"s{len(self._spans)}",
+                    fact,
+                    source[0].value,
+                    int(values["start"]),
+                    int(values["end"]),
+                    values["exact"],
+                    values.get("prefix", ""),
+                    values.get("suffix", ""),
+                    int(line[0].value) if line else None,
+                )
+            self._spans[key] = found  # type: ignore[assignment]
+        return self._spans[key]
+
+    def spans_of(self, fact: str) -> list[Span]:
+        """The evidence quotes of an entity, statement or restatement, by position."""
+        found = [self._span(fact, ev.value) for ev in self._objects(fact, LK + "hasEvidence")]
+        return sorted((s for s in found if s is not None), key=lambda s: (s.start, s.end))
+
+    def spans_in(self, article: str) -> list[Span]:
+        """Every evidence quote of an article, with what it states, by position."""
+        found = []
+        for quad in self.store.quads_for_pattern(
+            None, ox.NamedNode(OA + "hasSource"), ox.NamedNode(article)
+        ):
+            evidence = quad.subject
+            if not isinstance(evidence, ox.NamedNode):
+                continue
+            for fact in self.store.quads_for_pattern(
+                None, ox.NamedNode(LK + "hasEvidence"), evidence
+            ):
+                if not isinstance(fact.subject, ox.NamedNode):
+                    continue
+                span = self._span(fact.subject.value, evidence.value)
+                if span is not None:
+                    found.append(span)
+        return sorted(found, key=lambda s: (s.start, s.end, s.fact))
+
+    def basis(self, s: str, p: str, o: str) -> Basis | None:
+        """The basis of the relation (s, p, o) when a statement records it."""
+        if s not in self._bases:
+            bases: dict[tuple[str, str], Basis] = {}
+            for quad in self.store.quads_for_pattern(
+                None, ox.NamedNode(LK + "statementSubject"), ox.NamedNode(s)
+            ):
+                if not isinstance(quad.subject, ox.NamedNode):
+                    continue
+                st = quad.subject.value
+                pred = self._objects(st, LK + "statementPredicate")
+                obj = self._objects(st, LK + "statementObject")
+                kind = self._objects(st, LK + "basis")
+                if not pred or not obj or not kind:
+                    continue
+                note = self._objects(st, LK + "basisNote")
+                mention = self._objects(st, LK + "mention")
+                by = self._objects(st, PROV + "wasAttributedTo")
+                note_lang = (
+                    note[0].language or "" if note and isinstance(note[0], ox.Literal) else ""
+                )
+                bases[(pred[0].value, obj[0].value)] = Basis(
+                    st,
+                    kind[0].value == LK + "BackgroundKnowledge",
+                    note[0].value if note else "",
+                    note_lang,
+                    mention[0].value if mention else "",
+                    sorted(b.value for b in by),
+                )
+            self._bases[s] = bases
+        return self._bases[s].get((p, o))
 
 
 def _select(store: ox.Store, name: str) -> Iterable[ox.QuerySolution]:
     result = store.query(page_query(name), use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     return result
+
+
+def _iri_rows(store: ox.Store, name: str) -> Iterator[tuple[str, ...]]:
+    """The rows of a SELECT of IRIs only, as strings: read from its TSV serialisation, which
+    is several times faster than taking the terms one by one at 100,000 rows."""
+    result = store.query(page_query(name), use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    text = result.serialize(format=ox.QueryResultsFormat.TSV)
+    assert isinstance(text, bytes)
+    lines = text.decode("utf-8").split("\n")
+    for line in lines[1:]:
+        if line:
+            cells = line.split("\t")
+            if all(c.startswith("<") and c.endswith(">") for c in cells):
+                yield tuple(c[1:-1] for c in cells)
 
 
 def _closure(direct: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -362,7 +433,7 @@ def _most_specific(classes: list[str], superclasses: dict[str, set[str]]) -> str
 
 
 def pagerank(nodes: list[str], links: Iterable[tuple[str, str, str]]) -> dict[str, float]:
-    """PageRank on the undirected simple graph of the links (the same figures as
+    """PageRank on the undirected simple graph of the links (the figures of
     `analytics.pagerank`, on index lists: fast enough for a corpus page)."""
     index = {iri: n for n, iri in enumerate(nodes)}
     neighbours: list[set[int]] = [set() for _ in nodes]
@@ -375,15 +446,17 @@ def pagerank(nodes: list[str], links: Iterable[tuple[str, str, str]]) -> dict[st
     if count == 0:
         return {}
     adjacency = [sorted(n) for n in neighbours]
-    degree = [len(n) for n in adjacency]
+    inverse_degree = [1.0 / len(n) if n else 0.0 for n in adjacency]
+    isolated = [v for v in range(count) if not adjacency[v]]
     rank = [1.0 / count] * count
     alpha = 0.85
     for _ in range(200):
-        dangling = alpha * sum(r for r, d in zip(rank, degree, strict=True) if d == 0) / count
+        dangling = alpha * sum(rank[v] for v in isolated) / count
         base = (1.0 - alpha) / count + dangling
-        share = [r / d if d else 0.0 for r, d in zip(rank, degree, strict=True)]
-        new = [base + alpha * sum(share[u] for u in adjacency[v]) for v in range(count)]
-        err = sum(abs(a - b) for a, b in zip(new, rank, strict=True))
+        share = [alpha * r * d for r, d in zip(rank, inverse_degree, strict=True)]
+        pick = share.__getitem__
+        new = [base + sum(map(pick, around)) for around in adjacency]
+        err = sum(map(abs, map(float.__sub__, new, rank)))
         rank = new
         if err < count * 1.0e-10:
             break

@@ -187,9 +187,8 @@ class PageData:
             self.values[iri] = dict(by_prop)
         self.links = [lk for lk in self.model.links if lk[0] in self.shown and lk[2] in self.shown]
         self.edge_of = {lk: f"e{n}" for n, lk in enumerate(self.links)}
-        self.spans_of: dict[str, list[Span]] = defaultdict(list)
-        for span in self.model.spans:
-            self.spans_of[span.fact].append(span)
+        self.used: dict[str, Span] = {}  # every quote the page refers to, by span id
+        self.others: dict[str, dict[str, list[Term]]] = {}  # values of nodes not shown
         self.restated_of: dict[str, str] = {}  # restatement -> its observation
         for iri, values in self.values.items():
             for node in values.get(LK + "restatedAs", []):
@@ -247,12 +246,7 @@ class PageData:
 
     def amount_of(self, iri: str) -> tuple[str, str] | None:
         """(zh, en) of an observation's (or restatement's) value."""
-        values = self.values.get(iri)
-        if values is None:
-            values = defaultdict(list)
-            for prop, obj in self.model.triples(iri):
-                values[prop].append(obj)
-        return amount(values)
+        return amount(self.model_values(iri))
 
     def value(self, obj: Term) -> dict[str, Any]:
         """A property value for the details panel: texts in both languages, link target."""
@@ -296,16 +290,23 @@ class PageData:
                 rows.append({"p": self.term(prop), "zh": shown["zh"], "en": shown["en"]})
         return rows
 
+    def quotes(self, fact: str) -> list[str]:
+        """Span ids of the quotes of a fact (kept for the page)."""
+        found = self.model.spans_of(fact)
+        for span in found:
+            self.used[span.id] = span
+        return [s.id for s in found]
+
     def evidence(self, iri: str) -> list[str]:
         """Span ids of the quotes of a fact, then of its restatements."""
-        found = [s.id for s in self.spans_of.get(iri, [])]
+        found = self.quotes(iri)
         for node in self.values.get(iri, {}).get(LK + "restatedAs", []):
-            found += [s.id for s in self.spans_of.get(node.value, [])]
+            found += self.quotes(node.value)
         return found
 
     def background(self, s: str, p: str, o: str) -> dict[str, Any]:
         """`bg` and the curators' note for a relation the article does not state."""
-        basis = self.model.bases.get((s, p, o))
+        basis = self.model.basis(s, p, o)
         if basis is None or not basis.background:
             return {}
         return {"bg": True, "bgNote": basis.note}
@@ -331,6 +332,22 @@ class PageData:
             "props": props,
             "ev": self.evidence(iri),
             "score": round(self.view.rank.get(iri, 0.0), 6),
+            **self.proposal(iri),
+        }
+
+    def proposal(self, iri: str) -> dict[str, Any]:
+        """`proposed`: the rule and confidence of a fact a draft proposes (`build
+        --include-drafts`), which no curator has accepted yet."""
+        values = self.values.get(iri) or self.model_values(iri)
+        rule = values.get(LK + "proposedBy")
+        if not rule:
+            return {}
+        confidence = values.get(LK + "confidence")
+        return {
+            "proposed": {
+                "by": rule[0].value,
+                "confidence": confidence[0].value if confidence else "",
+            }
         }
 
     def folded(self) -> dict[str, dict[str, list[str]]]:
@@ -394,6 +411,7 @@ class PageData:
                     "shape": style["shape"],
                     "size": round(size, 1),
                     "borderWidth": 3 if iri == self.view.focus else 1.5,
+                    **({"shapeProperties": {"borderDashes": [3, 3]}} if self.proposal(iri) else {}),
                     "color": {
                         "background": colour,
                         "border": shade(colour, 0.65),
@@ -413,9 +431,11 @@ class PageData:
         result = []
         for s, p, o in self.links:
             edge: dict[str, Any] = {"id": self.edge_of[(s, p, o)], "from": s, "to": o, "p": p}
-            basis = self.model.bases.get((s, p, o))
+            basis = self.model.basis(s, p, o)
             if basis is not None and basis.background:
                 edge["dashes"] = True
+            elif basis is not None and self.proposal(basis.statement):
+                edge["dashes"] = [2, 4]  # proposed by a draft: dotted
             pair = frozenset((s, o))
             if pairs[pair] > 1:  # parallel links: bend each one differently
                 edge["smooth"] = {"type": "curvedCW", "roundness": 0.15 * seen[pair]}
@@ -428,7 +448,7 @@ class PageData:
         that statement's basis; the links generated for a fact are stated by its quote."""
         result = {}
         for s, p, o in self.links:
-            basis = self.model.bases.get((s, p, o))
+            basis = self.model.basis(s, p, o)
             row: dict[str, Any] = {"p": self.term(p)}
             if basis is None:
                 row.update(basis=None, ev=self.evidence(s))
@@ -444,7 +464,7 @@ class PageData:
                     ev=[],
                 )
             else:
-                spans = [sp.id for sp in self.spans_of.get(basis.statement, [])]
+                spans = self.quotes(basis.statement)
                 row.update(
                     basis={
                         "kind": "text",
@@ -501,53 +521,61 @@ class PageData:
             return {"n": span.fact}
         if span.fact in self.restated_of:
             return {"n": self.restated_of[span.fact], "restated": True}
-        statement = next((k for k, b in self.model.bases.items() if b.statement == span.fact), None)
+        statement = self.statement(span.fact)
         if statement is not None and statement in self.edge_of:
             return {"e": self.edge_of[statement], "n": statement[0]}
         if statement is not None:
             return {"n": statement[0], "rel": [*self.term(statement[1]), statement[2]]}
         return {}
 
-    def reading(self) -> tuple[list[dict[str, Any]], dict[str, Any], str | None]:
-        """The read view: each article's paragraphs cut into segments at every quote's
-        start and end; the spans by id; and why some articles are left out."""
+    def statement(self, iri: str) -> tuple[str, str, str] | None:
+        """(subject, property, object) of an lk:Statement."""
+        values = self.model_values(iri)
+        parts = [values.get(LK + f"statement{k}", []) for k in ("Subject", "Predicate", "Object")]
+        if not all(parts):
+            return None
+        return parts[0][0].value, parts[1][0].value, parts[2][0].value
+
+    def span_entry(self, span: Span) -> dict[str, Any] | None:
+        """A quote as the page holds it: its words, context, line, and what it states."""
+        fact = self.span_fact(span)
+        if not fact or fact["n"] not in self.shown:
+            return None
+        entity = fact["n"]
+        related = "e" in fact or "rel" in fact
+        kind = "relation" if related else self.model.family(self.model.classes[entity])
+        entry: dict[str, Any] = {"k": kind, "x": span.exact, "pre": span.prefix, "suf": span.suffix}
+        if self.proposal(span.fact):
+            entry["pr"] = True  # a draft's proposal: marked apart in the article
+        return {**entry, **fact, "l": span.line, "a": span.article}
+
+    def read_articles(self) -> tuple[list[str], str | None]:
+        """The articles with a read view: all, or the READ_ARTICLES with most facts shown."""
         articles = sorted(self.model.texts)
-        note = None
-        if len(articles) > READ_ARTICLES:
-            keep: dict[str, int] = defaultdict(int)
-            for span in self.model.spans:
-                fact = self.span_fact(span).get("n")
-                if fact in self.shown:
-                    keep[span.article] += 1
-            articles = sorted(articles, key=lambda a: (-keep[a], a))[:READ_ARTICLES]
-            articles.sort()
-            note = f"{READ_ARTICLES} of {len(self.model.texts)}"
-        spans: dict[str, Any] = {}
+        if len(articles) <= READ_ARTICLES:
+            return articles, None
+        facts: dict[str, int] = defaultdict(int)
+        for iri in self.view.shown:
+            for source in self.values[iri].get(LK + "sourceArticle", []):
+                facts[source.value] += 1
+        chosen = sorted(articles, key=lambda a: (-facts[a], a))[:READ_ARTICLES]
+        return sorted(chosen), f"{READ_ARTICLES} of {len(articles)}"
+
+    def reading(self) -> tuple[list[dict[str, Any]], str | None]:
+        """The read view: each article's paragraphs cut into segments at every quote's
+        start and end, and why some articles are left out."""
+        articles, note = self.read_articles()
         views = []
         for article in articles:
             text = self.model.texts[article]
-            own = [s for s in self.model.spans if s.article == article]
             marks: list[tuple[int, int, str, str | None]] = []
-            for span in own:
+            for span in self.model.spans_in(article):
                 fact = self.span_fact(span)
                 if not fact or fact["n"] not in self.shown:
                     continue
-                entity = fact["n"]
-                kind = (
-                    "relation"
-                    if "e" in fact or "rel" in fact
-                    else self.model.family(self.model.classes[entity])
-                )
-                spans[span.id] = {
-                    **fact,
-                    "k": kind,
-                    "x": span.exact,
-                    "pre": span.prefix,
-                    "suf": span.suffix,
-                    "l": span.line,
-                    "a": article,
-                }
+                self.used[span.id] = span
                 marks.append((span.start, span.end, span.id, None))
+                entity = fact["n"]
                 if local_name(self.model.classes[entity]) == "Observation" and "e" not in fact:
                     figure = span.fact if fact.get("restated") else entity
                     words = self.model_values(figure).get(LK + "valueText", [])
@@ -563,16 +591,18 @@ class PageData:
                     "figures": self._figures(marks),
                 }
             )
-        return views, spans, note
+        return views, note
 
     def model_values(self, iri: str) -> dict[str, list[Term]]:
         """Property values of any node (read from the store when not an entity shown)."""
         if iri in self.values:
             return self.values[iri]
-        found: dict[str, list[Term]] = defaultdict(list)
-        for prop, obj in self.model.triples(iri):
-            found[prop].append(obj)
-        return found
+        if iri not in self.others:
+            found: dict[str, list[Term]] = defaultdict(list)
+            for prop, obj in self.model.triples(iri):
+                found[prop].append(obj)
+            self.others[iri] = dict(found)
+        return self.others[iri]
 
     def _figures(self, marks: list[tuple[int, int, str, str | None]]) -> dict[str, Any]:
         """The normalised value, unit and period of each figure marked in the text."""
@@ -612,12 +642,18 @@ class PageData:
             row.update(folded.get(iri, {}))
             row["in"] = incoming.get(iri, [])
             info[iri] = row
-        reading, spans, read_note = self.reading()
+        reading, read_note = self.reading()
+        edge_info = self.edge_info()
         asked, asked_note = (
-            questions(self.model.store, self.shown, self.model.spans, self.base)
+            questions(self.model.store, self.shown, list(self.used.values()), self.base)
             if with_questions
             else ([], "skipped")
         )
+        spans = {}
+        for sid, span in sorted(self.used.items(), key=lambda item: int(item[0][1:])):
+            entry = self.span_entry(span)
+            if entry is not None:
+                spans[sid] = entry
         total = self.view.total
         return {
             "lang": lang,
@@ -637,7 +673,7 @@ class PageData:
             "edges": self.edges(),
             "labels": {i: list(self.display_labels(i)) for i in self.view.shown},
             "info": info,
-            "edgeInfo": self.edge_info(),
+            "edgeInfo": edge_info,
             "articles": reading,
             "spans": spans,
             "questions": asked,
