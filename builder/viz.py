@@ -287,7 +287,8 @@ class PageData:
                 continue
             for obj in values.get(prop, []):
                 shown = self.value(obj)
-                rows.append({"p": self.term(prop), "zh": shown["zh"], "en": shown["en"]})
+                row = {"p": self.term(prop), "zh": shown["zh"], "en": shown["en"]}
+                rows.append({**row, "lang": obj.lang} if obj.lang else row)
         return rows
 
     def quotes(self, fact: str) -> list[str]:

@@ -359,6 +359,17 @@ def test_selection_dims_and_reads_right(
     assert {"约5.4亿元", "29个月"} <= set(figures)
     assert "about 540,000,000 CNY" in page.js("document.getElementById('details').textContent")
 
+    # a quote's Chinese words come first on the Chinese page, its translation after, marked
+    quote = LKD + "quote-luo-yude-spring-story"
+    assert page.js("id => window.__kg.focusNode(id)", quote)
+    texts = page.js(
+        """[...document.querySelectorAll('#details tr')]
+             .filter(tr => tr.querySelector('th').title === 'schema:text')
+             .map(tr => [...tr.querySelectorAll('td > div')].map(d => d.textContent))[0]"""
+    )
+    assert texts[0].startswith("我们有信心") and texts[1].startswith("We are confident")
+    assert texts[1].endswith("英文")
+
     # an English-only note is marked as English in the Chinese page
     obs = LKD + "dongmen-phase-1-total-investment"
     assert page.js("id => window.__kg.focusNode(id)", obs)
