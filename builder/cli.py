@@ -1,9 +1,10 @@
 """The `luohu-kg` command line: each command parses its arguments and calls plain functions.
 
 Commands live in `cli_build.py` (fact files → graph), `cli_graph.py` (HTML view, analytics),
-`cli_server.py`, `cli_synth.py`, `cli_new.py` and here (`query`); modules are imported only
-when their command runs, so that `luohu-kg query` starts without loading rdflib. Every
-command is a `cli_options.HandledCommand`: the one place where errors become messages.
+`cli_server.py`, `cli_synth.py`, `cli_new.py`, `cli_draft.py` (proposed facts) and here
+(`query`); modules are imported only when their command runs, so that `luohu-kg query`
+starts without loading rdflib. Every command is a `cli_options.HandledCommand`: the one
+place where errors become messages.
 
 Exit codes: 0 success; 1 violations found (validate, build), coverage incomplete (coverage),
 no path (path) or an output not written (build); 2 usage error or bad input (the message
@@ -42,6 +43,7 @@ LAZY_COMMANDS = {
     "publish": "cli_server",
     "synth": "cli_synth",
     "new-article": "cli_new",
+    "draft": "cli_draft",
 }
 RESULT_FORMATS = ("table", "records", "csv", "tsv", "json")
 BUILT_GRAPH = Path("out") / "luohu-kg.ttl"

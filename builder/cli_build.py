@@ -22,6 +22,7 @@ from .cli_options import (
     command,
     data_inputs,
     data_options,
+    drafts_option,
     interrupt_exit_code,
     signal_name,
     store_option,
@@ -152,6 +153,7 @@ def signals_interrupt() -> Iterator[None]:
     "violation queries always run.",
 )
 @store_option
+@drafts_option
 def build_command(
     data: tuple[str, ...],
     base: str,
@@ -160,13 +162,17 @@ def build_command(
     outputs: tuple[str, ...],
     shacl: str,
     store: str,
+    include_drafts: bool,
 ) -> None:
     """Check the fact files and the graph (as `validate` does), then write every output (RDF
     files, graph.html) into OUT as one transaction: all files are replaced, or none.
 
     Nothing is written when a check fails; a failure or an interrupt (Ctrl-C: exit 130,
     SIGTERM: 143) at any step leaves OUT as it was. Leftovers of a build killed outright
-    (kill -9) are cleaned up by the next one. On a terminal, large builds show progress."""
+    (kill -9) are cleaned up by the next one. On a terminal, large builds show progress.
+
+    With --include-drafts, the draft files' proposed facts are checked like curated ones
+    and written too, each article's in its own named graph (GRAPH.draft in the TriG)."""
     out = Path(out_dir)
     problem = out_dir_problem(out)
     if problem is not None:
@@ -177,7 +183,8 @@ def build_command(
     try:
         with signals_interrupt():
             written = build_to(inputs, out, base, html=html, store=store, outputs=chosen,
-                               shacl=shacl, progress=progress)  # fmt: skip
+                               shacl=shacl, progress=progress,
+                               include_drafts=include_drafts)  # fmt: skip
     except WriteError as err:
         progress.clear()
         click.echo(f"error: {err}; {out} left as it was", err=True)
@@ -205,9 +212,10 @@ def build_command(
     help=f"Run pySHACL (auto: up to {SHACL_AUTO_LIMIT:,} triples; above, only the "
     "violation queries run, on Oxigraph).",
 )
-def validate_command(data: tuple[str, ...], base: str, shacl: str) -> None:
+@drafts_option
+def validate_command(data: tuple[str, ...], base: str, shacl: str, include_drafts: bool) -> None:
     """Check the facts, validate with the SHACL shapes, and run the *-violation queries."""
-    built = build(data_inputs(data), base)
+    built = build(data_inputs(data), base, include_drafts=include_drafts)
     report = check_graph(built, shacl)
     for problem in report.problems:
         click.echo(str(problem))
@@ -226,11 +234,17 @@ def validate_command(data: tuple[str, ...], base: str, shacl: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl")
 @click.option("-o", "--output", type=click.Path(), help="File to write (default: stdout).")
 @click.option("--no-ontology", is_flag=True, help="Data only, without the ontology.")
+@drafts_option
 def export_command(
-    data: tuple[str, ...], base: str, fmt: str, output: str | None, no_ontology: bool
+    data: tuple[str, ...],
+    base: str,
+    fmt: str,
+    output: str | None,
+    no_ontology: bool,
+    include_drafts: bool,
 ) -> None:
     """Serialise the graph (ontology and data) in one format; graphml is the entity graph."""
-    built = build(data_inputs(data), base)
+    built = build(data_inputs(data), base, include_drafts=include_drafts)
     if fmt == "graphml":
         content = graphml_bytes(built.graph())
     else:
@@ -245,9 +259,11 @@ def export_command(
 @command("coverage")
 @data_options
 @click.option("-v", "--verbose", is_flag=True, help="List covered mentions too.")
-def coverage_command(data: tuple[str, ...], base: str, verbose: bool) -> None:
+@drafts_option
+def coverage_command(data: tuple[str, ...], base: str, verbose: bool, include_drafts: bool) -> None:
     """Every number and name of the article text, and whether a fact captures it."""
-    text, complete = format_report(corpus_coverage(check(data_inputs(data))), verbose)
+    corpus = check(data_inputs(data), include_drafts=include_drafts)
+    text, complete = format_report(corpus_coverage(corpus), verbose)
     click.echo(text)
     sys.exit(EXIT_OK if complete else EXIT_VIOLATIONS)
 
@@ -255,9 +271,11 @@ def coverage_command(data: tuple[str, ...], base: str, verbose: bool) -> None:
 @command("stats")
 @data_options
 @store_option
-def stats_command(data: tuple[str, ...], base: str, store: str) -> None:
+@drafts_option
+def stats_command(data: tuple[str, ...], base: str, store: str, include_drafts: bool) -> None:
     """Counts of the data graph by class and property."""
-    click.echo(format_stats(build(data_inputs(data), base).graph(store=store)))
+    built = build(data_inputs(data), base, include_drafts=include_drafts)
+    click.echo(format_stats(built.graph(store=store)))
 
 
 COMMANDS = (build_command, validate_command, export_command, coverage_command, stats_command)

@@ -19,7 +19,7 @@ from .analytics import (
     graphml_bytes,
     shortest_path,
 )
-from .cli_options import command, data_inputs, data_options
+from .cli_options import command, data_inputs, data_options, drafts_option
 from .outputs import write_atomic
 from .pagedata import PageModel
 from .pipeline import build
@@ -30,8 +30,9 @@ FULL_VIEW = Path("out") / "graph.html"
 ENTITY_NAMES = "by zh/en label, alternative label, fact id, prefixed name (lkd:…) or IRI"
 
 
-def _entity_graph(data: tuple[str, ...], base: str) -> EntityGraph:
-    return EntityGraph.from_rdf(build(data_inputs(data), base).graph())
+def _entity_graph(data: tuple[str, ...], base: str, include_drafts: bool) -> EntityGraph:
+    built = build(data_inputs(data), base, include_drafts=include_drafts)
+    return EntityGraph.from_rdf(built.graph())
 
 
 @command("viz")
@@ -58,6 +59,7 @@ def _entity_graph(data: tuple[str, ...], base: str) -> EntityGraph:
     help="Keep only the N most central entities (PageRank).",
 )
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of labels.")
+@drafts_option
 def viz_command(
     data: tuple[str, ...],
     base: str,
@@ -66,6 +68,7 @@ def viz_command(
     depth: int | None,
     max_nodes: int | None,
     lang: str,
+    include_drafts: bool,
 ) -> None:
     """Write the interactive graph view: one self-contained HTML file that works offline.
 
@@ -74,7 +77,7 @@ def viz_command(
     """
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus")
-    model = PageModel.read(build(data_inputs(data), base).store())
+    model = PageModel.read(build(data_inputs(data), base, include_drafts=include_drafts).store())
     view = select_view(model, focus, 1 if depth is None else depth, max_nodes, base)
     if out_file is not None:
         path = Path(out_file)
@@ -98,11 +101,12 @@ def viz_command(
 @click.option("--top", "top", type=click.IntRange(min=0), default=10, show_default=True)
 @click.option("--focus", metavar="ENTITY", help=f"Also report on this entity ({ENTITY_NAMES}).")
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of labels.")
+@drafts_option
 def analyze_command(
-    data: tuple[str, ...], base: str, top: int, focus: str | None, lang: str
+    data: tuple[str, ...], base: str, top: int, focus: str | None, lang: str, include_drafts: bool
 ) -> None:
     """Central entities (PageRank), connected components and the degree distribution."""
-    eg = _entity_graph(data, base)
+    eg = _entity_graph(data, base, include_drafts)
     center = eg.resolve(focus, base) if focus is not None else None
     click.echo(format_report(eg, analyze(eg, top), lang))
     if center is not None:
@@ -115,13 +119,16 @@ def analyze_command(
 @click.argument("start")
 @click.argument("end")
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of labels.")
-def path_command(data: tuple[str, ...], base: str, start: str, end: str, lang: str) -> None:
+@drafts_option
+def path_command(
+    data: tuple[str, ...], base: str, start: str, end: str, lang: str, include_drafts: bool
+) -> None:
     """A shortest path between two entities, links either way.
 
     START and END are named as everywhere (query parameters, viz --focus): by zh/en label,
     alternative label, fact id (luohu), prefixed name (lkd:luohu) or IRI.
     """
-    eg = _entity_graph(data, base)
+    eg = _entity_graph(data, base, include_drafts)
     a, b = eg.resolve(start, base), eg.resolve(end, base)
     steps = shortest_path(eg, a, b)  # NoPathError: exit code 1
     click.echo(format_path(eg, a, steps, lang))
@@ -131,9 +138,12 @@ def path_command(data: tuple[str, ...], base: str, start: str, end: str, lang: s
 @command("export-graphml")
 @data_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (default: stdout).")
-def export_graphml_command(data: tuple[str, ...], base: str, output: str | None) -> None:
+@drafts_option
+def export_graphml_command(
+    data: tuple[str, ...], base: str, output: str | None, include_drafts: bool
+) -> None:
     """The entity graph as GraphML, for Gephi (labels, classes, PageRank as attributes)."""
-    content = graphml_bytes(build(data_inputs(data), base).graph())
+    content = graphml_bytes(build(data_inputs(data), base, include_drafts=include_drafts).graph())
     if output is None:
         sys.stdout.buffer.write(content)
     else:

@@ -71,6 +71,17 @@ def data_options(func: F) -> F:
     return func
 
 
+def drafts_option(func: F) -> F:
+    """`--include-drafts`: read the articles' draft files (`luohu-kg draft`) too."""
+    return click.option(
+        "--include-drafts",
+        "include_drafts",
+        is_flag=True,
+        help="Also read draft files (draft.yaml, *.draft.yaml): their facts are checked like "
+        "curated ones and go into each article's draft graph, marked as proposed.",
+    )(func)
+
+
 class HandledCommand(click.Command):
     """A command whose errors are reported in one place: a `LuohuKGError` prints its lines on
     stderr and exits with its code (2 bad input, 1 a failed check or write); Ctrl-C, SIGTERM

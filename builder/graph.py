@@ -21,6 +21,8 @@ from .model import (
     Evidence,
     Fact,
     ObservationData,
+    Proposal,
+    Relation,
 )
 from .quantities import Quantity, decimal_text
 from .terms import DCTERMS, LK, OA, PROV, QB, RDF, RDFS, SCHEMA, SKOS, TIME, XSD, Triple
@@ -95,6 +97,10 @@ class Minter:
     def graph(self, aid: str) -> URIRef:
         return URIRef(f"{self.base}graph/{aid}")
 
+    def draft_graph(self, aid: str) -> URIRef:
+        """The named graph of the facts an article's draft files propose (graph:ID.draft)."""
+        return URIRef(f"{self.base}graph/{aid}{DRAFT_GRAPH}")
+
     def evidence(self, key: str) -> URIRef:
         return URIRef(f"{self.base}evidence/{key}")
 
@@ -105,11 +111,25 @@ class Minter:
         return URIRef(f"{self.base}period/{key}")
 
 
-class _ArticleTriples:
-    """Collects the triples of one article."""
+# an article's proposed facts (from its draft files) go into a named graph of their own: the
+# article's graph IRI and this (an article id has no "."), e.g. graph:luohu-article.draft
+DRAFT_GRAPH = ".draft"
 
-    def __init__(self, corpus: Corpus, vocab: Vocabulary, mint: Minter, article: Article) -> None:
+
+class _ArticleTriples:
+    """Collects the triples of one article: its curated facts, or (`proposed`) the facts and
+    relations its draft files propose."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        vocab: Vocabulary,
+        mint: Minter,
+        article: Article,
+        proposed: bool = False,
+    ) -> None:
         self.corpus, self.vocab, self.mint, self.article = corpus, vocab, mint, article
+        self.proposed = proposed
         # each subject's triples are kept together, so the writers need not sort or group:
         # facts in `out`, evidence and statement nodes in `side`, periods once per article
         self.out: list[Triple] = []
@@ -125,7 +145,11 @@ class _ArticleTriples:
         self.narrower: dict[str, list[str]] = {}
         for fact in corpus.facts.values():
             for rel in fact.relations:
-                if rel.prop == "broader" and fact.article_id == article.id:
+                if (
+                    rel.prop == "broader"
+                    and fact.article_id == article.id
+                    and (rel.proposal is not None) == proposed
+                ):
                     self.narrower.setdefault(rel.obj, []).append(fact.id)
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | ox.Literal) -> None:
@@ -261,7 +285,9 @@ class _ArticleTriples:
         add(attributes, RDFS.label, _lit(label, "en"))
         add(attributes, PROV.wasDerivedFrom, art)
 
-    def fact(self, fact: Fact) -> None:
+    def fact(self, fact: Fact, drafts: _ArticleTriples | None = None) -> None:
+        """A fact's triples; those of its proposed relations go to `drafts` (a curated fact
+        has one when a proposed claim states it, e.g. firstIn)."""
         node, add = self.mint.fact(fact.id), self.add
         cls = LK[fact.type]
         add(node, RDF.type, cls)
@@ -281,15 +307,51 @@ class _ArticleTriples:
             self.entity(node, fact)
         if "date_text" in fact.texts:
             add(node, LK.dateText, _lit(fact.texts["date_text"], "zh"))
-        for child in sorted(self.narrower.get(fact.id, [])):
+        for child in sorted(self.narrower.pop(fact.id, [])):
             add(node, SKOS.narrower, self.mint.fact(child))
+        if fact.proposal is not None:
+            self.proposal(node, fact.proposal)
         for rel in fact.relations:
-            key = f"{fact.id}.{rel.prop}.{rel.obj}"
-            if rel.background is not None:
-                self.statement(fact.id, rel.prop, rel.obj, None, background=rel.background)
-                continue
-            evidence = own_evidence if rel.evidence is None else self.evidence(key, rel.evidence)
-            self.statement(fact.id, rel.prop, rel.obj, evidence, rel.mention)
+            if rel.proposal is not None and not self.proposed and drafts is not None:
+                drafts.relation(fact, rel, None)
+            else:
+                self.relation(fact, rel, own_evidence)
+
+    def relation(self, fact: Fact, rel: Relation, own_evidence: URIRef | None) -> None:
+        """One relation of a fact: its direct triple and its statement."""
+        key = f"{fact.id}.{rel.prop}.{rel.obj}"
+        if rel.background is not None:
+            self.statement(
+                fact.id, rel.prop, rel.obj, None, background=rel.background, proposal=rel.proposal
+            )
+            return
+        if rel.evidence is not None:
+            evidence = self.evidence(key, rel.evidence)
+        else:
+            evidence = own_evidence or self.evidence(fact.id, fact.evidence)
+        self.statement(fact.id, rel.prop, rel.obj, evidence, rel.mention, proposal=rel.proposal)
+
+    def proposal(self, node: URIRef, proposal: Proposal, side: bool = False) -> None:
+        """A proposed fact or statement: awaiting review, by which rule, how sure."""
+        add = self.add_side if side else self.add
+        add(node, LK.reviewStatus, LK.Proposed)
+        if proposal.proposed_by is not None:
+            add(node, LK.proposedBy, _lit(proposal.proposed_by))
+        if proposal.confidence is not None:
+            add(node, LK.confidence, _typed(decimal_text(proposal.confidence), XSD.decimal))
+        for field_name in proposal.review:
+            add(node, LK.toReview, _lit(field_name))
+
+    def finish(self) -> None:
+        """skos:narrower on broader concepts this collector did not describe (a proposed
+        concept under a curated one of the same article)."""
+        for parent in sorted(self.narrower):
+            target = self.corpus.facts.get(parent)
+            if target is None or target.article_id != self.article.id:
+                continue  # as for curated facts: narrower only within an article
+            for child in sorted(self.narrower[parent]):
+                self.add(self.mint.fact(parent), SKOS.narrower, self.mint.fact(child))
+        self.narrower.clear()
 
     def statement(
         self,
@@ -299,9 +361,11 @@ class _ArticleTriples:
         evidence: URIRef | None,
         mention: str | None = None,
         background: str | None = None,
+        proposal: Proposal | None = None,
     ) -> None:
         """The direct triple, and its statement node: the quote that states it, or, for what
-        the article does not state, the curators' background knowledge and why it is there."""
+        the article does not state, the curators' background knowledge and why it is there;
+        a proposed relation's statement says it awaits review."""
         node, prop = self.mint.fact(subject_id), self.properties[prop_name]
         target = self.mint.fact(object_id)
         self.add(node, prop, target)
@@ -320,6 +384,8 @@ class _ArticleTriples:
             side(statement, LK.basis, LK.BackgroundKnowledge)
             side(statement, PROV.wasAttributedTo, self.curators())
             side(statement, LK.basisNote, _lit(background or "", "en"))
+        if proposal is not None:
+            self.proposal(statement, proposal, side=True)
 
     def entity(self, node: URIRef, fact: Fact) -> None:
         add = self.add
@@ -489,11 +555,15 @@ def _topic_labels(facts: dict[str, Fact], fact: Fact) -> tuple[str, str]:
 
 def article_triples(
     corpus: Corpus, vocab: Vocabulary, base: str
-) -> Iterator[tuple[Article, list[Triple], list[Triple]]]:
-    """The triples of each article, in a stable order, each subject's together, no duplicates.
+) -> Iterator[tuple[Article, list[Triple], list[Triple], list[Triple]]]:
+    """The triples of each article, in a stable order, each subject's together, no duplicates:
+    its own, the shared ones (periods), and those of what its draft files propose (empty
+    without drafts), which go into a named graph of their own.
 
     A period used by several articles is described in each of them (articles are kept apart
-    as named graphs in TriG); merging articles must drop those repeats.
+    as named graphs in TriG); merging articles must drop those repeats. The proposed triples
+    hold the periods they use too, and may add to subjects of the article's graph (the
+    article mentions a proposed fact; a curated concept has a proposed narrower one).
     """
     mint = Minter(check_base(base))
     by_article: dict[str, list[Fact]] = {}
@@ -502,9 +572,18 @@ def article_triples(
     for article in corpus.articles:
         collector = _ArticleTriples(corpus, vocab, mint, article)
         collector.header()
-        for fact in by_article.get(article.id, []):
-            collector.fact(fact)
-        yield article, *collector.triples()
+        drafts = _ArticleTriples(corpus, vocab, mint, article, proposed=True)
+        facts = by_article.get(article.id, [])
+        for fact in facts:
+            if fact.proposal is None:
+                collector.fact(fact, drafts)
+        for fact in facts:
+            if fact.proposal is not None:
+                drafts.fact(fact)
+        drafts.finish()
+        own, shared = collector.triples()
+        proposed_own, proposed_shared = drafts.triples()
+        yield article, own, shared, [*proposed_own, *proposed_shared]
 
 
 NODE_KINDS = ("article", "dataset", "evidence", "statement", "restatement", "period", "graph")
@@ -518,3 +597,8 @@ def data_prefixes(base: str) -> dict[str, str]:
 def graph_iri(base: str, article_id: str) -> URIRef:
     """The named graph holding one article's data in TriG."""
     return Minter(base).graph(article_id)
+
+
+def draft_graph_iri(base: str, article_id: str) -> URIRef:
+    """The named graph holding what one article's draft files propose, in TriG."""
+    return Minter(base).draft_graph(article_id)

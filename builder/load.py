@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import glob
 import multiprocessing
 import os
@@ -17,6 +18,13 @@ import yaml
 from .errors import InputError, Problem
 
 ARTICLE_META = "article.yaml"
+# a draft of proposed facts (`luohu-kg draft`): `draft.yaml` or `NAME.draft.yaml`, with
+# `draft: true` at its top; skipped unless drafts are asked for
+DRAFT_FILE = "draft.yaml"
+DRAFT_SUFFIX = ".draft.yaml"
+# what a draft may hold besides facts and skips (top level), and besides a fact's own fields
+DRAFT_KEYS = frozenset({"draft", "article", "drafted_by", "links", "ambiguous", "numbers"})
+DRAFT_FACT_FIELDS = frozenset({"proposed_by", "confidence", "review"})
 MAX_DEPTH = 32  # levels of nesting a fact file may use (facts need 6)
 MAX_NUMBER = 100  # characters of a YAML number (a year has 4)
 # characters refused in the texts of fact files and in the article text (besides \n and \t):
@@ -163,6 +171,10 @@ class RawArticle:
     text: str
     facts: list[tuple[str, Mapping]] = field(default_factory=list)
     skips: list[tuple[str, Mapping]] = field(default_factory=list)
+    # fact files read as drafts, and the draft-only fields taken off their facts and relations
+    # (keyed by file and line), so that the facts check like curated ones
+    draft_files: list[str] = field(default_factory=list)
+    draft_fields: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -362,12 +374,18 @@ def check_article_text(text: str, file: str, aid: str) -> list[Problem]:
     return problems
 
 
-def read_article(folder: Path) -> RawArticle:
+def is_draft_file(path: Path) -> bool:
+    """Whether a fact file is a draft of proposed facts, by its name."""
+    return path.name == DRAFT_FILE or path.name.endswith(DRAFT_SUFFIX)
+
+
+def read_article(folder: Path, include_drafts: bool = False) -> RawArticle:
     """Read article.yaml, the article text and every other YAML file of one article folder.
 
     Every file read is inside the folder (links are followed), each text of a YAML file and
     the article text are free of control and invisible characters; every problem found in
-    the folder is reported at once.
+    the folder is reported at once. Draft files (`draft.yaml`, `*.draft.yaml`) are skipped
+    unless `include_drafts`.
     """
     meta_path = folder / ARTICLE_META
     meta_shown = display_path(meta_path)
@@ -391,7 +409,7 @@ def read_article(folder: Path) -> RawArticle:
     problems += check_article_text(text, text_file, aid)
     article = RawArticle(folder, meta_shown, meta, text_file, text)
     for path in sorted(folder.glob("*.yaml")):
-        if path.name == ARTICLE_META:
+        if path.name == ARTICLE_META or (is_draft_file(path) and not include_drafts):
             continue
         if _outside(folder, path):
             message = "a link to a file outside the article folder: copy the file in"
@@ -419,12 +437,21 @@ def _read_fact_file(path: Path, article: RawArticle) -> list[Problem]:
         return []
     if not isinstance(content, Mapping):
         raise InputError([Problem(shown, 1, "-", "a fact file must be a mapping")])
-    unknown = sorted(set(content) - {"facts", "skips"})
+    draft = is_draft_file(path)
+    unknown = sorted(set(content) - {"facts", "skips"} - (DRAFT_KEYS if draft else set()))
     if unknown:
+        hint = " (only a draft file may have it)" if unknown[0] in DRAFT_KEYS else ""
         raise InputError(
-            [Problem(shown, content.line_of(unknown[0]), "-", f"unknown key `{unknown[0]}`")]
+            [Problem(shown, content.line_of(unknown[0]), "-", f"unknown key `{unknown[0]}`{hint}")]
         )
     problems = []
+    if draft:
+        if content.get("draft") is not True:
+            message = "a draft file must say `draft: true` at its top"
+            raise InputError([Problem(shown, content.line, "-", message)])
+        article.draft_files.append(shown)
+        for item in _list_of_mappings(content.get("facts"), shown, "facts", content.line):
+            _take_draft_fields(item, shown, article.draft_fields)
     for key, target in (("facts", article.facts), ("skips", article.skips)):
         items = _list_of_mappings(content.get(key), shown, key, content.line_of(key))
         target.extend((shown, item) for item in items)
@@ -435,11 +462,28 @@ def _read_fact_file(path: Path, article: RawArticle) -> list[Problem]:
     return problems
 
 
+def _take_draft_fields(
+    item: Mapping, file: str, found: dict[tuple[str, int], dict[str, Any]]
+) -> None:
+    """Move the draft-only fields of a fact (and of its relations) into `found`."""
+    taken = {key: item.pop(key) for key in sorted(DRAFT_FACT_FIELDS & set(item))}
+    if taken:
+        found[(file, item.line)] = taken
+    relations = item.get("relations")
+    if isinstance(relations, list):
+        for relation in relations:
+            if isinstance(relation, Mapping):
+                _take_draft_fields(relation, file, found)
+
+
 PARALLEL_FROM = 16  # articles; below this, starting worker processes costs more than it saves
 
 
-def load_corpus(inputs: list[str], progress: Any = None) -> list[RawArticle]:
-    """Read every article named by the inputs, in a stable order.
+def load_corpus(
+    inputs: list[str], progress: Any = None, include_drafts: bool = False
+) -> list[RawArticle]:
+    """Read every article named by the inputs, in a stable order (draft files only with
+    `include_drafts`).
 
     YAML parsing is the slowest part of a build, so a large corpus is read by one worker
     process per core; the result is the same list in the same order. The workers die with
@@ -454,7 +498,7 @@ def load_corpus(inputs: list[str], progress: Any = None) -> list[RawArticle]:
     workers = min(os.cpu_count() or 1, 4)
     if total < PARALLEL_FROM or workers < 2:
         for folder in folders:
-            articles.append(read_article(folder))
+            articles.append(read_article(folder, True) if include_drafts else read_article(folder))
             if progress is not None:
                 progress(len(articles), total)
         return articles
@@ -469,7 +513,9 @@ def load_corpus(inputs: list[str], progress: Any = None) -> list[RawArticle]:
     )
     try:
         chunk = max(1, total // (workers * 8))
-        for article in pool.map(read_article, folders, chunksize=chunk):
+        # the plain function when drafts are not read: what the workers call stays as before
+        reader = functools.partial(read_article, include_drafts=True) if include_drafts else None
+        for article in pool.map(reader or read_article, folders, chunksize=chunk):
             articles.append(article)
             if progress is not None:
                 progress(len(articles), total)

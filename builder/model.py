@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .dates import DateError, DateValue, Instant, Period, parse_as_of, parse_date, parse_period
 from .errors import InputError, Problem, did_you_mean
+from .evidence import CONTEXT as CONTEXT  # re-exported: the context kept with a quote
+from .evidence import Evidence as Evidence
+from .evidence import evidence_at, quote_occurrences
 from .load import Mapping, RawArticle, kind_of
 from .quantities import Quantity, QuantityError, parse_percent, parse_quantity, parse_rank
 from .vocab import Vocabulary
@@ -19,7 +23,6 @@ MAX_ID_LENGTH = 200
 YEAR_FIELDS = {"date", "start", "end", "period", "as_of", "published", "reference_year"}
 YEAR = re.compile(r"^[0-9]{4}\Z")
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
-CONTEXT = 20  # characters of prefix/suffix kept with a quote
 
 COMMON_FIELDS = {"id", "type", "evidence", "note", "relations"}
 ENTITY_FIELDS = COMMON_FIELDS | {
@@ -57,16 +60,13 @@ OBSERVATION_STATUSES = {"actual": "Actual", "target": "Target", "estimate": "Est
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """Where a quote sits in its article."""
+class Proposal:
+    """What a draft file (`luohu-kg draft`) says of a fact or relation it proposes: the rule
+    that proposed it, how sure that rule is (0-1), and the fields a curator must check."""
 
-    article_id: str
-    quote: str
-    start: int
-    end: int
-    line: int
-    prefix: str
-    suffix: str
+    proposed_by: str | None = None
+    confidence: Decimal | None = None
+    review: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ class Relation:
     """A statement `fact --property--> object`, with its own evidence or the fact's.
 
     A relation the article does not state but a reader needs is `background`: it has no quote,
-    and the reason is kept instead.
+    and the reason is kept instead. A relation read from a draft file (or stated by a proposed
+    claim) carries its `proposal`.
     """
 
     prop: str
@@ -84,6 +85,7 @@ class Relation:
     mention: str | None = None
     subject_mention: str | None = None
     background: str | None = None
+    proposal: Proposal | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class Fact:
     observation: ObservationData | None = None
     quote: QuoteData | None = None
     claim: ClaimData | None = None
+    proposal: Proposal | None = None  # a fact of a draft file: proposed, not yet reviewed
 
 
 @dataclass(frozen=True)
@@ -248,7 +251,8 @@ class _Checker:
             return None
         text = article.text
         start = text.find(quote)
-        if start < 0:
+        occurrences = quote_occurrences(text, quote)
+        if occurrences == 0:
             shown = quote if len(quote) <= 40 else quote[:40] + "…"
             near = nearest_passage(text, quote)
             hint = ""
@@ -258,23 +262,13 @@ class _Checker:
             message = f"evidence not found in {article.text_file}: {shown!r}{hint}"
             self.problem(file, line, fid, message)
             return None
-        again = text.find(quote, start + 1)
-        if again >= 0:
+        if occurrences > 1:
             self.problem(
                 file, line, fid,
                 f"evidence {quote!r} occurs more than once in {article.text_file}; quote more",
             )  # fmt: skip
             return None
-        end = start + len(quote)
-        return Evidence(
-            article.id,
-            quote,
-            start,
-            end,
-            text.count("\n", 0, start) + 1,
-            text[max(0, start - CONTEXT) : start],
-            text[end : end + CONTEXT],
-        )
+        return evidence_at(article.id, text, quote, start)
 
     def in_evidence(
         self, piece: str | None, evidence: Evidence | None, what: str, where: tuple[str, int, str]
@@ -367,10 +361,54 @@ def _check_relations(
         evidence = checker.locate(article, quote, file, item.line_of("evidence"), fid)
         if quote is not None and evidence is None:
             continue
+        proposal = _check_proposal(checker, article, file, fid, item)
         relations.append(
-            Relation(prop, obj, evidence, item.line, mention, subject_mention, background)
-        )
+            Relation(prop, obj, evidence, item.line, mention, subject_mention, background,
+                     proposal)
+        )  # fmt: skip
     return relations
+
+
+def _inherited(proposal: Proposal | None) -> Proposal | None:
+    """What a relation stated with a proposed fact has of its proposal: the rule and the
+    confidence (the fields to review are the fact's)."""
+    return None if proposal is None else Proposal(proposal.proposed_by, proposal.confidence)
+
+
+def _check_proposal(
+    checker: _Checker, article: RawArticle, file: str, fid: str, raw: Mapping
+) -> Proposal | None:
+    """The draft fields of a fact or relation of a draft file (None in a curated file):
+    `proposed_by` a text, `confidence` a number from 0 to 1, `review` a list of texts."""
+    if file not in article.draft_files:
+        return None
+    fields = article.draft_fields.get((file, raw.line), {})
+    by = fields.get("proposed_by")
+    if by is not None and not isinstance(by, str):
+        checker.problem(file, raw.line_of("proposed_by"), fid, _not_text("proposed_by", by))
+        by = None
+    confidence = None
+    value = fields.get("confidence")
+    if value is not None:
+        try:
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise InvalidOperation
+            confidence = Decimal(str(value).strip())
+            if not confidence.is_finite() or not 0 <= confidence <= 1:
+                raise InvalidOperation
+        except InvalidOperation:
+            checker.problem(
+                file, raw.line_of("confidence"), fid,
+                f"`confidence` must be a number from 0 to 1, not {kind_of(value)}",
+            )  # fmt: skip
+            confidence = None
+    review = fields.get("review", ())
+    if isinstance(review, str):
+        review = (review,)
+    if not isinstance(review, list | tuple) or not all(isinstance(r, str) for r in review):
+        checker.problem(file, raw.line_of("review"), fid, "`review` must be a list of texts")
+        review = ()
+    return Proposal(by, confidence, tuple(review))
 
 
 def _check_observation(
@@ -569,6 +607,13 @@ def _check_fact(checker: _Checker, article: RawArticle, file: str, raw: Mapping)
     if evidence is None:
         return None
     fact = Fact(fid, ftype, article.id, file, raw.line, evidence, note=note, relations=relations)
+    fact.proposal = _check_proposal(checker, article, file, fid, raw)
+    if fact.proposal is not None:  # a relation of a proposed fact is proposed with it
+        inherited = _inherited(fact.proposal)
+        fact.relations = [
+            rel if rel.proposal != Proposal() else replace(rel, proposal=inherited)
+            for rel in relations
+        ]
     where = (file, raw.line, fid)
     date_text = checker.text(raw, "date_text", file, fid, required=False)
     checker.in_evidence(date_text, evidence, "date_text", (file, raw.line_of("date_text"), fid))
@@ -939,25 +984,35 @@ def _check_time(checker: _Checker, fact: Fact, obs: ObservationData, indicator: 
 
 
 def _first_claims_as_relations(checker: _Checker, corpus: Corpus) -> None:
-    """`全市首个`: the claim also states `item lk:firstIn city`, quoted by the claim's words."""
-    for fact in list(corpus.facts.values()):
+    """`全市首个`: the claim also states `item lk:firstIn city`, quoted by the claim's words.
+
+    When several claims state the same first (two articles report it), the first claim's
+    quote states the relation, a curated claim's before a proposed one's."""
+    stated: set[tuple[str, str]] = set()
+    for fact in sorted(corpus.facts.values(), key=lambda f: f.proposal is not None):
         claim = fact.claim
         if fact.type != "FirstClaim" or claim is None or claim.scope is None:
             continue
         item = corpus.facts[str(claim.about)]
+        if (item.id, claim.scope) in stated:
+            continue
         if any(r.prop == "firstIn" and r.obj == claim.scope for r in item.relations):
             checker.problem(
                 item.file, item.line, item.id,
                 f"firstIn {claim.scope} is stated by the claim `{fact.id}`: drop the relation",
             )  # fmt: skip
             continue
-        relation = Relation("firstIn", claim.scope, fact.evidence, fact.line, claim.mention)
+        relation = Relation(
+            "firstIn", claim.scope, fact.evidence, fact.line, claim.mention,
+            proposal=_inherited(fact.proposal),  # a proposed claim proposes what it states
+        )  # fmt: skip
         before = len(checker.problems)
         _check_statement(checker, item, relation, corpus.facts[claim.scope])
         for i in range(before, len(checker.problems)):  # report it where the claim is written
             p = checker.problems[i]
             checker.problems[i] = Problem(fact.file, fact.line, fact.id, p.message)
         item.relations.append(relation)
+        stated.add((item.id, claim.scope))
 
 
 def _resolve_rank_scopes(checker: _Checker, corpus: Corpus) -> None:

@@ -61,11 +61,15 @@ def ontology_triples() -> list[ox.Triple]:
 
 @dataclass(frozen=True)
 class ArticleTriples:
-    """One article's triples: its own, and the shared ones (periods) that others may repeat."""
+    """One article's triples: its own, and the shared ones (periods) that others may repeat;
+    and what its draft files propose (`luohu-kg build --include-drafts`), kept in a named
+    graph of its own, `draft_graph_iri`."""
 
     graph_iri: str
     own: list[ox.Triple]
     shared: list[ox.Triple]
+    proposed: list[ox.Triple] = field(default_factory=list)
+    draft_graph_iri: str = ""
 
     def all(self) -> list[ox.Triple]:
         """Everything the article says, as its named graph holds it."""
@@ -83,10 +87,13 @@ class GraphParts:
     _everything: list[ox.Triple] | None = field(default=None, init=False, repr=False)
 
     def data(self) -> list[ox.Triple]:
-        """All articles' triples, without the ontology; shared descriptions once."""
+        """All articles' triples, without the ontology; shared descriptions once. Proposed
+        triples (drafts included) are merged in, each subject's triples kept together."""
         if self._data is None:
             shared = dict.fromkeys(t for a in self.articles.values() for t in a.shared)
-            self._data = [t for a in self.articles.values() for t in a.own] + list(shared)
+            data = [t for a in self.articles.values() for t in a.own] + list(shared)
+            proposed = [t for a in self.articles.values() for t in a.proposed]
+            self._data = grouped([*data, *proposed]) if proposed else data
         return self._data
 
     def everything(self) -> list[ox.Triple]:
@@ -101,9 +108,14 @@ class GraphParts:
         return self._everything
 
     def named_graphs(self, with_ontology: bool = True) -> list[tuple[str, list[ox.Triple]]]:
-        """(graph IRI, triples): the ontology's graph, then one graph per article."""
+        """(graph IRI, triples): the ontology's graph, then one graph per article, each
+        followed by the graph of what its draft files propose, if any."""
         graphs = [(ONTOLOGY_IRI, self.ontology)] if with_ontology else []
-        return graphs + [(a.graph_iri, a.all()) for a in self.articles.values()]
+        for article in self.articles.values():
+            graphs.append((article.graph_iri, article.all()))
+            if article.proposed:
+                graphs.append((article.draft_graph_iri, article.proposed))
+        return graphs
 
     def quads(self, with_ontology: bool = True) -> list[ox.Quad]:
         """Every triple in its named graph."""

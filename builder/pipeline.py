@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .errors import ViolationError
-from .graph import article_triples, data_prefixes, graph_iri
+from .graph import article_triples, data_prefixes, draft_graph_iri, graph_iri
 from .load import load_corpus
 from .model import Corpus, check_corpus
 from .outputs import (
@@ -56,9 +56,10 @@ class Progress:
 QUIET = Progress()
 
 
-def check(inputs: list[str], progress: Progress = QUIET) -> Corpus:
-    """Load and check the fact files (raises InputError on bad input)."""
-    raw = load_corpus(inputs, progress.articles)
+def check(inputs: list[str], progress: Progress = QUIET, include_drafts: bool = False) -> Corpus:
+    """Load and check the fact files (raises InputError on bad input); draft files too, and
+    checked the same way, with `include_drafts`."""
+    raw = load_corpus(inputs, progress.articles, include_drafts)
     progress.stage(f"checking the facts of {len(raw):,} articles")
     return check_corpus(raw, shipped_vocabulary())
 
@@ -108,19 +109,28 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def build(inputs: list[str], base: str = DEFAULT_BASE, progress: Progress = QUIET) -> Built:
-    """Check the inputs and make the triples of every article."""
+def build(
+    inputs: list[str],
+    base: str = DEFAULT_BASE,
+    progress: Progress = QUIET,
+    include_drafts: bool = False,
+) -> Built:
+    """Check the inputs and make the triples of every article (with `include_drafts`, also
+    of what draft files propose, in a named graph per article)."""
     with _no_cyclic_gc():
-        return _build(inputs, base, progress)
+        return _build(inputs, base, progress, include_drafts)
 
 
-def _build(inputs: list[str], base: str, progress: Progress) -> Built:
-    corpus = check(inputs, progress)
+def _build(inputs: list[str], base: str, progress: Progress, include_drafts: bool) -> Built:
+    corpus = check(inputs, progress, include_drafts)
     built = Built(corpus, base)
     total = len(corpus.articles)
     progress.stage(f"making triples of {total:,} articles")
-    for article, own, shared in article_triples(corpus, shipped_vocabulary(), base):
-        built.triples[article.id] = ArticleTriples(graph_iri(base, article.id).value, own, shared)
+    for article, own, shared, proposed in article_triples(corpus, shipped_vocabulary(), base):
+        drafts = draft_graph_iri(base, article.id).value
+        built.triples[article.id] = ArticleTriples(
+            graph_iri(base, article.id).value, own, shared, proposed, drafts
+        )
         progress.step(f"making triples: {len(built.triples):,}/{total:,} articles")
     return built
 
@@ -137,19 +147,21 @@ def build_to(
     outputs: Iterable[str] = OUTPUT_PLAN,
     shacl: str = "auto",
     progress: Progress = QUIET,
+    include_drafts: bool = False,
 ) -> list[Path]:
     """Build, run the checks `validate` runs, and write every output file into `out_dir`, as
     one transaction: the files are written into a staging folder and replace their targets
     only once all are written, so on bad input (InputError), a failed check
     (ViolationError), a failure to write (WriteError) or an interrupt (KeyboardInterrupt,
     `Interrupted`) at any step `out_dir` is left as it was. Leftovers of builds killed
-    outright (SIGKILL) are cleaned up first; see `outputs.output_transaction`."""
+    outright (SIGKILL) are cleaned up first; see `outputs.output_transaction`. Draft files
+    are read only with `include_drafts`."""
     problem = out_dir_problem(out_dir)
     if problem is not None:
         raise WriteError(out_dir, problem)
     start = time.perf_counter()
     recover(out_dir)  # even when this build fails, a commit a killed one left is undone
-    built = build(inputs, base, progress)
+    built = build(inputs, base, progress, include_drafts)
     from .checks import check_graph  # checks import this module
 
     triples = len(built.parts().data())

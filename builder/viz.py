@@ -739,7 +739,7 @@ def vis_options(n_nodes: int) -> dict[str, Any]:
         "physics": {
             "enabled": True,
             # forceAtlas2 spreads a hub's neighbours out (barnesHut packs them round it)
-            "solver": "forceAtlas2Based" if not big else "barnesHut",
+            "solver": "forceAtlas2Based" if n_nodes <= 300 else "barnesHut",
             "forceAtlas2Based": {
                 "theta": 0.5,
                 "gravitationalConstant": -70,

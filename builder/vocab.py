@@ -35,6 +35,7 @@ GENERATED_PROPERTIES = frozenset({
     "hasEvidence", "statementSubject", "statementPredicate", "statementObject", "basis",
     "restatedAs", "batch", "measureType", "claimAbout", "claimScope", "comparedAspect",
     "comparison", "comparedWith", "claimIndicator", "direction", "outcomeOf", "narrower",
+    "reviewStatus",
 })  # fmt: skip
 
 

@@ -19,7 +19,14 @@ from builder.pagedata import PageModel, number_text
 from builder.pipeline import Built, build
 from builder.resolver import EntityLookupError
 from builder.stores import to_ox
-from builder.viz import focus_path, graph_html, json_for_script, select_view, write_graph_html
+from builder.viz import (
+    focus_path,
+    graph_html,
+    json_for_script,
+    select_view,
+    vis_options,
+    write_graph_html,
+)
 from builder.vocab import DEFAULT_BASE, LK, OA, PROV, SCHEMA
 from tests.conftest import MINI
 
@@ -462,6 +469,16 @@ def test_max_nodes_keeps_the_most_central_and_says_so(tmp_path: Path) -> None:
         "links": view.links,
         "capped": True,
     }
+
+
+def test_large_graphs_are_tuned() -> None:
+    small, large = vis_options(250), vis_options(5000)
+    assert small["physics"]["solver"] == "forceAtlas2Based"  # spreads a hub's neighbours
+    assert large["physics"]["solver"] == "barnesHut"  # cheaper per step
+    assert large["layout"]["improvedLayout"] is False
+    assert large["physics"]["stabilization"]["iterations"] < 200
+    assert large["edges"]["smooth"]["enabled"] is False
+    assert small["layout"]["randomSeed"] == large["layout"]["randomSeed"]
 
 
 def test_english_labels(tmp_path: Path) -> None:
