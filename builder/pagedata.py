@@ -27,10 +27,8 @@ from .resources import shipped
 
 LK = ONTOLOGY_NS
 RDF_TYPE = PREFIXES["rdf"] + "type"
-RDFS_COMMENT = PREFIXES["rdfs"] + "comment"
 SCHEMA = PREFIXES["schema"]
 SKOS = PREFIXES["skos"]
-HIDDEN_LINKS = frozenset({SCHEMA + "mentions", LK + "sourceArticle", SKOS + "narrower"})
 NOT_SHOWN = frozenset({RDF_TYPE, LK + "hasEvidence"})  # evidence has a block of its own
 LONG_LITERAL = 2000  # characters kept of a literal in the details panel (the article text)
 
@@ -218,8 +216,7 @@ class PageModel:
         headlines: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         alt: dict[str, list[str]] = defaultdict(list)
         inverse: dict[str, dict[str, str]] = defaultdict(dict)
-        for row in _select(store, "labels"):
-            node, kind, label = row[0].value, row[1].value, row[2]
+        for node, kind, label in _labels(store):
             lang = label.language or ""
             if kind == "main":
                 labels[node][lang].append(label.value)
@@ -392,6 +389,24 @@ def _select(store: ox.Store, name: str) -> Iterable[ox.QuerySolution]:
     result = store.query(page_query(name), use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     return result
+
+
+LABEL_KINDS = (
+    (PREFIXES["rdfs"] + "label", "main"),
+    (SKOS + "prefLabel", "main"),
+    (SCHEMA + "headline", "headline"),
+    (SKOS + "altLabel", "alt"),
+    (LK + "inverseLabel", "inverse"),
+)
+
+
+def _labels(store: ox.Store) -> Iterator[tuple[str, str, ox.Literal]]:
+    """(node, kind, label) of every literal label, by pattern: at a million triples reading
+    the five properties one by one is several times faster than their SPARQL union."""
+    for prop, kind in LABEL_KINDS:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None):
+            if isinstance(quad.object, ox.Literal) and isinstance(quad.subject, ox.NamedNode):
+                yield quad.subject.value, kind, quad.object
 
 
 def _iri_rows(store: ox.Store, name: str) -> Iterator[tuple[str, ...]]:

@@ -1,46 +1,44 @@
 """The page's questions tab: every catalog query, run when the page is made, as tables.
 
-A cell that names an entity of the page links to it in the graph; a cell whose text is (part
-of) an evidence quote links to that quote in the read view. Nothing is fetched when the page
-is viewed.
+A cell that names an entity of the page links to it in the graph; a cell whose text is an
+evidence quote, or the words of a Quote, links to that quote in the read view. Nothing is
+fetched when the page is viewed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
 
-from .pagedata import Span
-from .query import QueryError, bind, catalog, execute, short_value
+from .query import CatalogQuery, QueryError, StoreNames, bind, catalog, execute, short_value
 
 ROWS_KEPT = 200  # rows of one answer kept in the page
-QUOTE_MIN = 6  # characters a text needs before it is looked up among the quotes
 
 
-def _quote_index(spans: Iterable[Span]) -> tuple[dict[str, str], list[Span]]:
-    exact: dict[str, str] = {}
-    ordered = sorted(spans, key=lambda s: (len(s.exact), s.id))
-    for span in ordered:
-        exact.setdefault(span.exact, span.id)
-    return exact, ordered
-
-
-def _quote_of(text: str, exact: dict[str, str], ordered: list[Span]) -> str | None:
-    """The span whose quote is this text, or the shortest one holding it."""
-    if text in exact:
-        return exact[text]
-    if len(text) < QUOTE_MIN:
-        return None
-    return next((s.id for s in ordered if text in s.exact), None)
+def _missing_default(names: StoreNames, query: CatalogQuery, base: str) -> str | None:
+    """The default of an entity parameter that names nothing in this graph (the catalog's
+    defaults name the article's entities: a synthetic corpus has none of them)."""
+    for param in query.params:
+        if param.kind != "entity" or param.default is None:
+            continue
+        wanted = param.default
+        if names.labelled(wanted):
+            continue
+        ident = wanted.removeprefix("lkd:")
+        if names.is_entity(wanted) or names.is_entity(base + ident):
+            continue
+        return wanted
+    return None
 
 
 def questions(
-    store: ox.Store, shown: set[str], spans: Iterable[Span], base: str
+    store: ox.Store, shown: set[str], quotes: Mapping[str, str], base: str
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Each catalog query (but the `*-violation` checks) with its answer at its defaults."""
-    exact, ordered = _quote_index(spans)
+    """Each catalog query (but the `*-violation` checks) with its answer at its defaults;
+    `quotes` maps the words of a quote (an evidence quote, a Quote's text) to its span id."""
+    names = StoreNames(store)
     result = []
     for name, query in catalog().items():
         if name.endswith("-violation"):
@@ -55,9 +53,12 @@ def questions(
                 if p.default is not None
             ],
         }
+        missing = _missing_default(names, query, base)
         try:
+            if missing is not None:  # cheaper than the resolver's "did you mean" over every label
+                raise QueryError(f"its default {missing!r} names no entity of this graph")
             answer = execute(store, query.text, bind(store, query, {}, base))
-        except QueryError as err:  # a default naming an entity this graph does not hold
+        except QueryError as err:
             entry.update(columns=[], rows=[], total=0, error=str(err))
             result.append(entry)
             continue
@@ -79,7 +80,7 @@ def questions(
                 elif isinstance(term, ox.Literal):
                     if term.language:
                         cell["lang"] = term.language
-                    span = _quote_of(term.value, exact, ordered)
+                    span = quotes.get(term.value)
                     if span is not None:
                         cell["q"] = span
                 row.append(cell)

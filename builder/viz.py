@@ -50,6 +50,7 @@ from .pagedata import (
     pagerank,
 )
 from .pagequestions import questions
+from .pagetext import Mark, paragraphs
 from .prefixes import PREFIXES
 from .query import StoreNames
 from .vocab import DEFAULT_BASE
@@ -62,7 +63,9 @@ VIS_DIR = "templates/lib/vis-9.1.2"
 TEMPLATE = "graph.html.j2"
 LANGS = ("zh", "en")
 READ_ARTICLES = 20  # articles with a read view in one page (a corpus page keeps the first)
-QUESTION_TRIPLES = 200_000  # the questions tab runs the catalog up to this many triples
+# the questions tab runs the catalog up to this many triples: unbound, some catalog queries
+# grow much faster than the graph (at 100 synthetic articles, 100,000 triples, they took minutes)
+QUESTION_TRIPLES = 50_000
 
 # vis shape of each class; subclasses not listed take their nearest listed superclass's
 CLASS_SHAPES = {
@@ -77,6 +80,7 @@ CLASS_SHAPES = {
 }  # fmt: skip
 # shades within a family: the family colour, then lighter and darker ones, by class order
 SHADES = (1.0, 1.35, 0.72, 1.6, 0.55, 1.2, 0.85)
+SCHEMA_TEXT = PREFIXES["schema"] + "text"
 
 
 @dataclass
@@ -189,6 +193,7 @@ class PageData:
         self.edge_of = {lk: f"e{n}" for n, lk in enumerate(self.links)}
         self.used: dict[str, Span] = {}  # every quote the page refers to, by span id
         self.others: dict[str, dict[str, list[Term]]] = {}  # values of nodes not shown
+        self.info_ev: dict[str, list[str]] = {}  # the span ids of each entity's quotes
         self.restated_of: dict[str, str] = {}  # restatement -> its observation
         for iri, values in self.values.items():
             for node in values.get(LK + "restatedAs", []):
@@ -331,7 +336,7 @@ class PageData:
             "cls": self.model.classes[iri],
             "key": self.key_values(iri),
             "props": props,
-            "ev": self.evidence(iri),
+            "ev": self.info_ev.setdefault(iri, self.evidence(iri)),
             "score": round(self.view.rank.get(iri, 0.0), 6),
             **self.proposal(iri),
         }
@@ -550,6 +555,18 @@ class PageData:
             entry["pr"] = True  # a draft's proposal: marked apart in the article
         return {**entry, **fact, "l": span.line, "a": span.article}
 
+    def quote_texts(self) -> dict[str, str]:
+        """The span id of each quote's words: an evidence quote's, and a Quote's own text."""
+        found: dict[str, str] = {}
+        for sid, span in sorted(self.used.items(), key=lambda item: int(item[0][1:])):
+            found.setdefault(span.exact, sid)
+        for iri in self.view.shown:
+            if local_name(self.model.classes[iri]) != "Quote" or not self.info_ev.get(iri):
+                continue
+            for words in self.values[iri].get(SCHEMA_TEXT, []):
+                found.setdefault(words.value, self.info_ev[iri][0])
+        return found
+
     def read_articles(self) -> tuple[list[str], str | None]:
         """The articles with a read view: all, or the READ_ARTICLES with most facts shown."""
         articles = sorted(self.model.texts)
@@ -569,7 +586,7 @@ class PageData:
         views = []
         for article in articles:
             text = self.model.texts[article]
-            marks: list[tuple[int, int, str, str | None]] = []
+            marks: list[Mark] = []
             for span in self.model.spans_in(article):
                 fact = self.span_fact(span)
                 if not fact or fact["n"] not in self.shown:
@@ -588,7 +605,7 @@ class PageData:
                 {
                     "id": article,
                     "title": list(title),
-                    "paragraphs": _paragraphs(text, marks),
+                    "paragraphs": paragraphs(text, marks),
                     "figures": self._figures(marks),
                 }
             )
@@ -605,7 +622,7 @@ class PageData:
             self.others[iri] = dict(found)
         return self.others[iri]
 
-    def _figures(self, marks: list[tuple[int, int, str, str | None]]) -> dict[str, Any]:
+    def _figures(self, marks: list[Mark]) -> dict[str, Any]:
         """The normalised value, unit and period of each figure marked in the text."""
         result = {}
         for _start, _end, _span, figure in marks:
@@ -646,7 +663,7 @@ class PageData:
         reading, read_note = self.reading()
         edge_info = self.edge_info()
         asked, asked_note = (
-            questions(self.model.store, self.shown, list(self.used.values()), self.base)
+            questions(self.model.store, self.shown, self.quote_texts(), self.base)
             if with_questions
             else ([], "skipped")
         )
@@ -680,52 +697,6 @@ class PageData:
             "questions": asked,
             "options": vis_options(len(nodes)),
         }
-
-
-def _paragraphs(text: str, marks: list[tuple[int, int, str, str | None]]) -> list[dict[str, Any]]:
-    """The article's lines (blank ones dropped) as segments: [text, span ids, figure]."""
-    result = []
-    offset = 0
-    for number, line in enumerate(text.split("\n"), 1):
-        start, end = offset, offset + len(line)
-        offset = end + 1
-        if not line.strip():
-            continue
-        inside = [m for m in marks if m[0] < end and m[1] > start]
-        cuts = sorted(
-            {start, end, *(max(m[0], start) for m in inside), *(min(m[1], end) for m in inside)}
-        )
-        segments = []
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            covering = [m for m in inside if m[0] <= a and m[1] >= b]
-            ids = sorted({m[2] for m in covering if m[3] is None}, key=lambda s: int(s[1:]))
-            figure = next((m[3] for m in covering if m[3] is not None), None)
-            segments.append([text[a:b], ids, figure])
-        result.append({"line": number, "segs": segments, "heading": False})
-    _mark_headings(result)
-    return result
-
-
-def _mark_headings(paragraphs: list[dict[str, Any]]) -> None:
-    """Mark the section titles: the short lines after a section number ("01" then 发展提质)
-    when the text numbers its sections, else every short line without punctuation."""
-    texts = ["".join(seg[0] for seg in p["segs"]).strip() for p in paragraphs]
-    numbered = [n + 1 for n, t in enumerate(texts[:-1]) if t.isdigit() and len(t) <= 3]
-    chosen = [n for n in numbered if _is_heading(texts[n])]
-    if len(chosen) < 2:
-        chosen = [n for n, t in enumerate(texts) if _is_heading(t)]
-    for n in chosen:
-        paragraphs[n]["heading"] = True
-
-
-_SENTENCE_MARKS = re.compile(r"[。!?;,、:,.!?;:“”\"()()]")
-
-
-def _is_heading(line: str) -> bool:
-    """A short line with no sentence punctuation (a section title such as 发展提质)."""
-    words = line.strip()
-    letters = sum(1 for c in words if c.isalpha())
-    return 2 <= len(words) <= 24 and letters >= 2 and not _SENTENCE_MARKS.search(words)
 
 
 def vis_options(n_nodes: int) -> dict[str, Any]:
@@ -851,6 +822,11 @@ def render_html(
         raise ValueError(f"unknown language {lang!r} (zh or en)")
     if with_questions is None:
         with_questions = len(view.model.store) <= QUESTION_TRIPLES
+        if not with_questions:
+            view.notes.append(
+                f"graph.html's questions tab is empty: the catalog is run at build time up to "
+                f"{QUESTION_TRIPLES:,} triples; ask with `luohu-kg query NAME`"
+            )
     data = PageData(view, base).page(lang, with_questions)
     template = _environment().get_template(TEMPLATE)
     return template.render(
