@@ -14,7 +14,8 @@ compared with the article's curated facts, kind by kind:
 - posts: label, and the holder's label; quotes: the speaker, and quoted words that overlap
   the curated ones by half; first claims: the same words at the same offset, about the same
   thing (label), with the same scope; comparisons likewise; relations: subject, property and
-  object (labels or ids), for relations the text states (not background knowledge).
+  object (labels or ids), for relations the text states (not background knowledge); events:
+  the same date, with evidence that overlaps the curated one.
 
 Precision counts the draft's items of a kind that match a curated one. The drafter sees no
 curated file of the article it drafts; it links to the other articles of --data.
@@ -63,6 +64,7 @@ NOT_ENTITIES = {
     "TrendClaim",
     "Indicator",
     "Post",
+    "Event",
 }
 KINDS = [
     "figures value+unit",
@@ -77,6 +79,7 @@ KINDS = [
     "first claims",
     "comparisons",
     "relations",
+    "events",
 ]
 SCORED = [
     "figures value+unit",
@@ -313,6 +316,18 @@ def compare(text: str, cur: Side, dra: Side, links: list[dict[str, Any]]) -> dic
         return c[1] == d[1] and same(cur, c[0], dra, d[0]) and same(cur, c[2], dra, d[2])
 
     tally("relations", stated(cur), stated(dra), rel_match, lambda c: " ".join(c))
+
+    # --- dated events
+    def quoted(fact: dict[str, Any]) -> tuple[int, int]:
+        quote = str(fact.get("evidence"))
+        start = text.find(quote)
+        return start, start + len(quote)
+
+    def event_match(c: dict[str, Any], d: dict[str, Any]) -> bool:
+        (a, b), (x, y) = quoted(c), quoted(d)
+        return str(c.get("date")) == str(d.get("date")) and a >= 0 and min(b, y) > max(a, x)
+
+    tally("events", cur.of("Event"), dra.of("Event"), event_match, lambda c: str(c.get("zh")))
     return {"rows": rows, "misses": misses}
 
 
@@ -396,6 +411,7 @@ def report(results: list[dict[str, Any]]) -> str:
             "posts",
             "quotes",
             "first claims",
+            "events",
         ):
             missed = result["misses"][kind]
             if missed:

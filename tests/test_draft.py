@@ -452,3 +452,48 @@ def test_a_news_text_of_our_own(tmp_path: Path) -> None:
     assert head["zh_constructed"] is True and head["alt_zh"] == ["区长"]
     assert head["relations"] == [{"property": "heldBy", "object": "chen-lixin"}]
     check_corpus(load_corpus([str(folder)], include_drafts=True), shipped_vocabulary())
+
+
+# ---------------------------------------------------------------- dated events
+def _events(text: str, year: int = 2021, published: str = "2021-08") -> list[tuple[str, str, str]]:
+    from builder.drafting.events import dated_events
+    from builder.drafting.text import ArticleText
+
+    return [
+        (e.date, e.time.text, e.zh) for e in dated_events(ArticleText("t", text), year, published)
+    ]
+
+
+def test_events_of_the_main_article() -> None:
+    text = (
+        "时针拨回2019年8月18日,《中共中央 国务院关于支持深圳建设中国特色社会主义先行示范区的意见》"
+        "(下称“《意见》”)发布。9月,罗湖未来学校(罗湖未来教育研究院)、翠园实验学校等新学校将会开学。"
+        "近日,东门商业步行街改造提升工程(一期)项目建议书公示。"
+    )
+    assert _events(text) == [
+        ("2019-08-18", "2019年8月18日", "《意见》发布"),
+        ("2021-09", "9月", "新学校开学"),
+        ("2021-08", "近日", "东门商业步行街改造提升工程项目建议书公示"),
+    ]
+
+
+def test_events_of_corpus_sentences() -> None:
+    assert _events("深港国际联合研发中心二期项目今年3月开工。", 2022, "2022-07") == [
+        ("2022-03", "今年3月", "深港国际联合研发中心二期项目开工")
+    ]
+    assert _events(
+        "区政府近日印发《福田区关于进一步稳经济促增长的若干措施》。", 2022, "2022-07"
+    ) == [("2022-07", "近日", "区政府印发《福田区关于进一步稳经济促增长的若干措施》")]
+    # 9月 after the publication month (January), of a thing done: last year's September
+    assert _events("桂城街道、大沥镇两所新建九年一贯制学校于9月如期开学。", 2023, "2023-01") == [
+        ("2022-09", "9月", "桂城街道、大沥镇两所新建九年一贯制学校开学")
+    ]
+    # a figure is not an event; nor a press conference (发布会)
+    assert _events("南海区去年完成老旧小区改造126个。1月10日,记者从新闻发布会上获悉。") == []
+
+
+def test_events_of_an_own_sentence() -> None:
+    assert _events("2020年5月,市图书馆新馆正式落成。去年3月,该中心揭牌成立。") == [
+        ("2020-05", "2020年5月", "市图书馆新馆落成"),
+        ("2020-03", "去年3月", "该中心揭牌"),
+    ]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
-from . import claims, entities, figures, people, relations, segment
+from . import claims, entities, events, figures, people, relations, segment
 from .entities import ORG_TYPES, PLACE_TYPES, SUFFIX_INFO, Entity, Mention
 from .facts import add_facts
 from .linking import GraphIndex, english_label, new_id, person_id
@@ -333,6 +333,7 @@ class Assembler:
         self.link()
         self.entity_facts()
         add_facts(self)
+        events.add_events(self)
         return Draft(self.article.article_id, self.facts, self.links, self.ambiguous, self.numbers)
 
 
