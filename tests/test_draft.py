@@ -4,6 +4,7 @@ Chinese government news written for these tests, the draft file, and the command
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -497,3 +498,52 @@ def test_events_of_an_own_sentence() -> None:
         ("2020-05", "2020年5月", "市图书馆新馆落成"),
         ("2020-03", "去年3月", "该中心揭牌"),
     ]
+
+
+# ------------------------------------------------------------- what the graph already holds
+
+
+def _new_article(tmp_path: Path, text: str) -> Path:
+    """A new article folder beside a copy of the data (the data's facts are linked to)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    folder = data / "articles" / "sample"
+    folder.mkdir()
+    (folder / "article.txt").write_text(text, encoding="utf-8")
+    meta = (ARTICLE / "article.yaml").read_text(encoding="utf-8")
+    meta = meta.replace("id: luohu-pilot-zone-2nd-anniversary", "id: sample")
+    meta = re.sub(r"(?m)^title_zh: .*$", "title_zh: 罗湖样例", meta)
+    (folder / "article.yaml").write_text(meta, encoding="utf-8")
+    return folder
+
+
+def test_a_known_indicator_and_post_are_linked_not_made_again(tmp_path: Path) -> None:
+    text = (
+        "罗湖样例\n\n今年上半年,罗湖区地区生产总值达1300亿元,增长8.5%。\n\n"
+        "罗湖区委书记罗育德表示:“我们将继续深化改革,扩大开放,推动高质量发展。”\n"
+    )
+    folder = _new_article(tmp_path, text)
+    draft = yaml.safe_load(draft_article(folder, [str(folder.parent.parent)]).text())
+    types = [f["type"] for f in draft["facts"]]
+    assert "Indicator" not in types and "Post" not in types
+    (figure,) = [f for f in draft["facts"] if f["type"] == "Observation"]
+    assert figure["indicator"] == "gdp" and figure["subject"] == "luohu"
+    (quote,) = [f for f in draft["facts"] if f["type"] == "Quote"]
+    assert quote["speaker"] == "luo-yude" and quote["post"] == "post-luohu-party-secretary"
+    assert quote["text"] == "我们将继续深化改革,扩大开放,推动高质量发展。"
+    assert quote["proposed_by"] == "speaker-then-quote"
+    linked = [link["id"] for link in draft["links"]]
+    assert {"gdp", "post-luohu-party-secretary", "luo-yude"} <= set(linked)
+    assert len(linked) == len(set(linked))
+    (folder / "draft.yaml").write_text(draft_article(folder, [str(folder.parent.parent)]).text())
+    result = CliRunner().invoke(
+        main, ["validate", "--data", str(folder.parent.parent), "--include-drafts"]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_a_direct_quote_after_its_speaker() -> None:
+    article = ArticleText("a", "深圳市商务局局长张非梦指出:“商圈要留住历史印记,也要吸引年轻人。”")
+    (found,) = quotes(article, ["张非梦"])
+    assert (found.speaker, found.direct, found.rule) == ("张非梦", True, "speaker-then-quote")
+    assert found.text == "商圈要留住历史印记,也要吸引年轻人。"

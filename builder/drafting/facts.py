@@ -110,6 +110,21 @@ def _posts(a: Assembler) -> None:
             place = _only_place(a, HEAD_PLACES.get(post.title.lstrip("常务副"), ""))
             if place is not None:
                 zh, constructed = place.zh + post.title, True
+        known, _ = a.index.lookup([zh])
+        if known is not None and a.index.known[known].type == "Post" and person.linked:
+            # a post the graph has, held by a person it has: the same post, not a second one
+            _link_once(
+                a,
+                {
+                    "id": known,
+                    "zh": zh,
+                    "evidence": quote,
+                    "proposed_by": "post-by-label",
+                    "confidence": 0.85,
+                },
+            )
+            a.posts_by_person[post.person] = known
+            continue
         pid = new_id(zh, a.taken, "post")
         fact: dict[str, Any] = {"id": pid, "type": "Post", "zh": zh, "en": "", "evidence": quote}
         org_en = org.en if org is not None else ""
@@ -329,6 +344,12 @@ def _count_word(value: str) -> str | None:
     return word if word and word != "个" and value.endswith(word) else None
 
 
+def _link_once(a: Assembler, link: dict[str, Any]) -> None:
+    """A `links` entry, unless the draft links to that id already."""
+    if all(known["id"] != link["id"] for known in a.links):
+        a.links.append(link)
+
+
 def _indicator(
     a: Assembler, words: str, span: Span | None, measure: str, sentence: Span
 ) -> str | None:
@@ -338,6 +359,23 @@ def _indicator(
     quote = a._quote_from(at, at + len(words))
     if quote is None:
         return None
+    existing = sorted(
+        i for i in a.index.indicators.get(words, ()) if a.index.measures.get(i) == measure
+    )
+    # the graph already measures this, the same way (a flow over a period, a stock at a time,
+    # an attribute with no time): the same indicator, not a second 地区生产总值
+    if len(existing) == 1:
+        _link_once(
+            a,
+            {
+                "id": existing[0],
+                "zh": words,
+                "evidence": quote,
+                "proposed_by": "indicator-by-label",
+                "confidence": 0.8,
+            },
+        )
+        return existing[0]
     iid = new_id(words, a.taken)
     a.facts.append(
         {

@@ -49,10 +49,15 @@ class GraphIndex:
     main: dict[str, set[str]] = field(default_factory=dict)
     alt: dict[str, set[str]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
+    # indicators by zh label, apart: a figure's indicator phrase names one, the text does not
+    indicators: dict[str, set[str]] = field(default_factory=dict)
+    measures: dict[str, str] = field(default_factory=dict)  # an indicator's flow/stock/attribute
 
     def add(self, fact: Known) -> None:
         """Index one fact (the first one read of an id wins)."""
         self.ids.add(fact.id)
+        if fact.type == "Indicator" and fact.zh:
+            self.indicators.setdefault(fact.zh, set()).add(fact.id)
         if fact.type in NOT_LINKED_TYPES or fact.id in self.known:
             return
         self.known[fact.id] = fact
@@ -109,6 +114,8 @@ def graph_index(inputs: list[str], drafted: Path, article_id: str = "") -> Graph
                 continue
             zh = item.get("zh")
             en = item.get("en")
+            if ftype == "Indicator" and isinstance(item.get("measure"), str):
+                index.measures.setdefault(fid, item["measure"])
             index.add(
                 Known(
                     fid,

@@ -44,6 +44,10 @@ REPORTED = re.compile(
     r"(?P<q>(?:[^“”。\n]|“[^“”\n]{1,10}”){6,300})"
 )
 DIRECT_BEFORE_TAIL = re.compile(r"“(?P<q>[^“”]{4,400})”")
+# the speaker first, then the quoted words: 罗育德表示:“我们将……”
+SPEAKER_THEN_QUOTE = re.compile(
+    rf"(?P<who>[^“”。\n,，:：]{{2,40}}?)(?P<verb>{SPEECH})[,，:：]\s*“(?P<q>[^“”]{{4,400}})”"
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,13 @@ def quotes(article: ArticleText, speakers: list[str]) -> list[SaidQuote]:
         span = Span(m.start(), end, article.text[m.start() : end])
         found.append(SaidQuote(m["q"], span, who, True, "quote-then-speaker"))
     taken = [(q.span.start, q.span.end) for q in found]
+    for m in SPEAKER_THEN_QUOTE.finditer(article.text):
+        who = _speaker_in(m["who"], speakers)
+        if who is None or any(a <= m.start("q") < b for a, b in taken):
+            continue
+        span = Span(m.start("who"), m.end(), article.text[m.start("who") : m.end()])
+        found.append(SaidQuote(m["q"], span, who, True, "speaker-then-quote"))
+        taken.append((span.start, span.end))
     for m in REPORTED.finditer(article.text):
         who = _speaker_in(m["who"], speakers)
         if who is None or any(a <= m.start("q") < b for a, b in taken):
