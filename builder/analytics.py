@@ -26,7 +26,7 @@ from rdflib.term import Node
 from . import resolver
 from .errors import EXIT_VIOLATIONS, LuohuKGError
 from .outputs import write_atomic
-from .pagedata import STANDARD_LABELS
+from .pagedata import STANDARD_LABELS, closure
 from .resolver import NOT_ENTITY_CLASS_IRIS, NameIndex, resolve
 from .resolver import EntityLookupError as EntityLookupError  # raised by EntityGraph.resolve
 from .vocab import (
@@ -124,17 +124,7 @@ class Terms:
             for sub, sup in g.subject_objects(RDFS.subClassOf):
                 if isinstance(sub, URIRef) and isinstance(sup, URIRef):
                     direct.setdefault(str(sub), set()).add(str(sup))
-        closed: dict[str, set[str]] = {}
-        for cls in direct:
-            seen: set[str] = set()
-            todo = list(direct[cls])
-            while todo:
-                parent = todo.pop()
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.extend(direct.get(parent, set()))
-            closed[cls] = seen
-        return closed
+        return closure(direct)
 
 
 def _labels(graph: Graph, node: URIRef) -> tuple[str, str] | None:

@@ -204,7 +204,7 @@ class PageModel:
         direct: dict[str, set[str]] = defaultdict(set)
         for row in _select(store, "subclasses"):
             direct[row[0].value].add(row[1].value)
-        self.superclasses = _closure(direct)
+        self.superclasses = closure(direct)
         self.classes = {
             iri: _most_specific(
                 [c for c in found if resolver.is_entity_class(c)], self.superclasses
@@ -424,7 +424,8 @@ def _iri_rows(store: ox.Store, name: str) -> Iterator[tuple[str, ...]]:
                 yield tuple(c[1:-1] for c in cells)
 
 
-def _closure(direct: dict[str, set[str]]) -> dict[str, set[str]]:
+def closure(direct: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Each class's transitive superclasses, from its direct ones."""
     closed: dict[str, set[str]] = {}
     for cls in direct:
         seen: set[str] = set()
